@@ -1,0 +1,18 @@
+import { Command } from 'commander';
+import { packageVersion } from './package-root.js';
+
+/**
+ * The `cpkit` command line. Each subcommand lives in its own module under local/commands/
+ * and registers itself here.
+ */
+export function createProgram(): Command {
+  const program = new Command();
+  program
+    .name('cpkit')
+    .description('codepipeline-kit: run AWS CodePipeline pipelines, jobs and approvals locally')
+    .version(packageVersion(), '-v, --version', 'print the version')
+    .showHelpAfterError();
+  return program;
+}
+
+await createProgram().parseAsync(process.argv);

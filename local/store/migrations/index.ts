@@ -1,0 +1,8 @@
+/**
+ * Versioned schema migrations, applied in key order, each once, each in one transaction.
+ * Never edit a migration that has shipped: add a new one.
+ * Numbering: 001-019 pipelines, action types, webhooks, tags (API surface);
+ * 020-039 executions, stage/action runs, jobs (execution engine); 040-059 custom and third-party jobs;
+ * 060-079 approvals.
+ */
+export const migrations: Record<string, string> = {};
