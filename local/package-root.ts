@@ -19,7 +19,8 @@ export function packageRoot(): string {
       if (pkg.name === 'codepipeline-kit') return (cached = dir);
     }
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('codepipeline-kit: cannot find the package root from ' + import.meta.url);
+    if (parent === dir)
+      throw new Error('codepipeline-kit: cannot find the package root from ' + import.meta.url);
     dir = parent;
   }
 }

@@ -36,7 +36,14 @@ export function handlerNames() {
 }
 
 export async function bundleHandler(entry, outfile) {
-  return build({ ...common, entryPoints: [entry], outfile, minify: true, banner: requireBanner, metafile: true });
+  return build({
+    ...common,
+    entryPoints: [entry],
+    outfile,
+    minify: true,
+    banner: requireBanner,
+    metafile: true,
+  });
 }
 
 async function main() {
@@ -45,7 +52,10 @@ async function main() {
   rmSync(join(root, 'dist', 'lambdas'), { recursive: true, force: true });
   for (const name of handlerNames()) {
     jobs.push(
-      bundleHandler(join(root, 'lambdas', 'handlers', name, 'index.ts'), join(root, 'dist', 'lambdas', name, 'index.mjs')),
+      bundleHandler(
+        join(root, 'lambdas', 'handlers', name, 'index.ts'),
+        join(root, 'dist', 'lambdas', name, 'index.mjs'),
+      ),
     );
   }
   const libEntries = {

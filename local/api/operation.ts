@@ -37,3 +37,23 @@ export type OperationHandler = (input: any, ctx: ApiContext) => unknown;
 
 /** Operation name (exactly as in the service model) -> handler. */
 export type OperationTable = Record<string, OperationHandler>;
+
+/** Pipeline lifecycle notifications from the pipeline operations to whoever listens (the execution engine). */
+export interface PipelineLifecycleListener {
+  /** After CreatePipeline committed (the engine creates the artifact bucket and may start the first execution). */
+  pipelineCreated?(name: string): void | Promise<void>;
+  /** After UpdatePipeline committed. */
+  pipelineUpdated?(name: string): void | Promise<void>;
+  /** After DeletePipeline committed (the engine stops its executions). */
+  pipelineDeleted?(name: string): void | Promise<void>;
+}
+
+/** Calls every registered lifecycle listener (`ctx.services.pipelineListeners`). */
+export async function notifyPipelineLifecycle(
+  ctx: ApiContext,
+  event: keyof PipelineLifecycleListener,
+  name: string,
+): Promise<void> {
+  const listeners = (ctx.services.pipelineListeners as PipelineLifecycleListener[] | undefined) ?? [];
+  for (const listener of listeners) await listener[event]?.(name);
+}
