@@ -1,2 +1,9 @@
 export { JobHandlerFunction, type JobHandlerFunctionProps } from './constructs/job-handler-function.js';
 export { HandlersStack, type HandlersStackProps } from './stacks/handlers-stack.js';
+export {
+  CustomActionType,
+  type CustomActionTypeProps,
+  type CustomActionTypeProperty,
+  type CustomActionPropertyType,
+} from './constructs/custom-action-type.js';
+export { CustomAction, type CustomActionProps } from './constructs/custom-action.js';
