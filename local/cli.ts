@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerServeCommand } from './commands/serve.js';
 import { packageVersion } from './package-root.js';
 
 /**
@@ -12,6 +13,7 @@ export function createProgram(): Command {
     .description('codepipeline-kit: run AWS CodePipeline pipelines, jobs and approvals locally')
     .version(packageVersion(), '-v, --version', 'print the version')
     .showHelpAfterError();
+  registerServeCommand(program);
   return program;
 }
 
