@@ -1,0 +1,40 @@
+// codepipeline-kit: the Lambda job toolkit (named exports only; the middy middleware is `codepipeline-kit/middy`).
+export { getCodePipelineClient, createCodePipelineClient } from './client.js';
+export {
+  CodePipelineKitError,
+  ContinuationStateError,
+  JobEventError,
+  JobFailureError,
+  JobReportError,
+  JobReportValidationError,
+  UserParametersError,
+} from './errors.js';
+export { failureFromError } from './error-mapping.js';
+export {
+  JOB_EVENT_KEY,
+  parseJobEvent,
+  type CodePipelineJobEvent,
+  type ParseJobEventOptions,
+  type UserParametersOf,
+  type UserParametersSpec,
+} from './job-event.js';
+export { JobRun, type JobContext, type JobHandlerResult, type JobRunOptions } from './job-run.js';
+export * as limits from './limits.js';
+export { createJobLogger, Redactor, REDACTED, SENSITIVE_KEYS, type JobLoggerOptions } from './logger.js';
+export { truncateWithMarker } from './report.js';
+export {
+  FAILURE_TYPES,
+  type Artifact,
+  type ArtifactCredentials,
+  type ArtifactLocation,
+  type ContinueOptions,
+  type CurrentRevision,
+  type EncryptionKey,
+  type FailOptions,
+  type FailureType,
+  type Job,
+  type PipelineContext,
+  type ReportOutcome,
+  type SucceedOptions,
+} from './types.js';
+export { withJob, type JobHandler } from './with-job.js';

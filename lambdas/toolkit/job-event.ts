@@ -1,0 +1,180 @@
+import * as z from 'zod/mini';
+import { safeParse, type $ZodType, type output } from 'zod/v4/core';
+import { JobEventError, UserParametersError } from './errors.js';
+import type { Artifact, Job } from './types.js';
+import { describeZodIssues } from './zod-issues.js';
+
+/** The key under which Lambda receives the job from a CodePipeline Invoke action. */
+export const JOB_EVENT_KEY = 'CodePipeline.job';
+
+const artifactSchema = z.looseObject({
+  name: z.string(),
+  revision: z._default(z.nullable(z.string()), null),
+  location: z.looseObject({
+    type: z.literal('S3'),
+    s3Location: z.looseObject({ bucketName: z.string(), objectKey: z.string() }),
+  }),
+});
+
+const jobSchema = z.looseObject({
+  id: z.string().check(z.minLength(1)),
+  accountId: z.string(),
+  data: z.looseObject({
+    actionConfiguration: z.looseObject({
+      configuration: z._default(z.record(z.string(), z.string()), {}),
+    }),
+    inputArtifacts: z._default(z.array(artifactSchema), []),
+    outputArtifacts: z._default(z.array(artifactSchema), []),
+    artifactCredentials: z.optional(
+      z.looseObject({
+        accessKeyId: z.string(),
+        secretAccessKey: z.string(),
+        sessionToken: z.string(),
+        expirationTime: z.optional(z.number()),
+      }),
+    ),
+    continuationToken: z.optional(z.string()),
+    encryptionKey: z.optional(z.looseObject({ id: z.string(), type: z.literal('KMS') })),
+    pipelineContext: z.optional(
+      z.looseObject({
+        pipelineName: z.optional(z.string()),
+        stage: z.optional(z.looseObject({ name: z.optional(z.string()) })),
+        action: z.optional(
+          z.looseObject({ name: z.optional(z.string()), actionExecutionId: z.optional(z.string()) }),
+        ),
+        pipelineArn: z.optional(z.string()),
+        pipelineExecutionId: z.optional(z.string()),
+      }),
+    ),
+  }),
+});
+
+/** The raw Lambda event of a CodePipeline Invoke action (see field-notes section 1). */
+export interface CodePipelineJobEvent {
+  readonly 'CodePipeline.job': {
+    readonly id: string;
+    readonly accountId: string;
+    readonly data: {
+      readonly actionConfiguration: { readonly configuration: Readonly<Record<string, string>> };
+      readonly inputArtifacts: readonly Artifact[];
+      readonly outputArtifacts: readonly Artifact[];
+      readonly artifactCredentials?: {
+        readonly accessKeyId: string;
+        readonly secretAccessKey: string;
+        readonly sessionToken: string;
+        readonly expirationTime?: number;
+      };
+      readonly continuationToken?: string;
+      readonly encryptionKey?: { readonly id: string; readonly type: 'KMS' };
+    };
+  };
+}
+
+/**
+ * How to read `UserParameters`: a zod 4 schema (zod or zod/mini) applied to the decoded JSON, `'json'`
+ * for decoded JSON without checks, or `'raw'` (the default) for the string as sent.
+ */
+export type UserParametersSpec = $ZodType | 'json' | 'raw';
+
+/** The type of the user parameters that a {@link UserParametersSpec} yields. */
+export type UserParametersOf<TSpec> = TSpec extends $ZodType
+  ? output<TSpec>
+  : TSpec extends 'json'
+    ? unknown
+    : string | undefined;
+
+/** Options of {@link parseJobEvent}. */
+export interface ParseJobEventOptions<TSpec extends UserParametersSpec = 'raw'> {
+  /**
+   * How to read `UserParameters`.
+   * @default 'raw' - the string as sent (undefined when absent)
+   */
+  readonly userParameters?: TSpec;
+}
+
+/**
+ * Validates a Lambda event from a CodePipeline Invoke action into a typed {@link Job}.
+ *
+ * Throws {@link JobEventError} when the event is not a CodePipeline job (the message says what is
+ * missing), and {@link UserParametersError} (failure type `ConfigurationError`, the message names each bad
+ * parameter) when `UserParameters` does not match the given schema.
+ *
+ * @example
+ * ```ts
+ * import * as z from 'zod';
+ * const job = parseJobEvent(event, { userParameters: z.object({ url: z.url() }) });
+ * console.log(job.id, job.userParameters.url, job.inputArtifacts.length);
+ * ```
+ */
+export function parseJobEvent<TSpec extends UserParametersSpec = 'raw'>(
+  event: unknown,
+  options: ParseJobEventOptions<TSpec> = {},
+): Job<UserParametersOf<TSpec>> {
+  const base = parseEnvelope(event);
+  const spec = options.userParameters ?? 'raw';
+  if (spec === 'raw') return base as Job<UserParametersOf<TSpec>>;
+  const decoded = decodeUserParameters(base);
+  if (spec === 'json') return { ...base, userParameters: decoded } as Job<UserParametersOf<TSpec>>;
+  const result = safeParse(spec, decoded);
+  if (!result.success) {
+    const absent = base.userParametersRaw === undefined || base.userParametersRaw.trim() === '';
+    const prefix = absent ? 'UserParameters is missing from the action configuration; ' : '';
+    throw new UserParametersError(
+      `${prefix}invalid UserParameters: ${describeZodIssues(result.error.issues, decoded, 'UserParameters')}`,
+      base,
+      { cause: result.error },
+    );
+  }
+  return { ...base, userParameters: result.data } as Job<UserParametersOf<TSpec>>;
+}
+
+function parseEnvelope(event: unknown): Job<string | undefined> {
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+    throw new JobEventError(
+      `not a CodePipeline job event: expected an object with key "${JOB_EVENT_KEY}", received ${event === null ? 'null' : Array.isArray(event) ? 'an array' : typeof event}`,
+    );
+  }
+  const raw = (event as Record<string, unknown>)[JOB_EVENT_KEY];
+  if (raw === undefined) {
+    const keys = Object.keys(event).slice(0, 10);
+    throw new JobEventError(
+      `not a CodePipeline job event: missing "${JOB_EVENT_KEY}" (event keys: ${keys.length ? keys.join(', ') : 'none'}); is this function wired to a CodePipeline Invoke action?`,
+    );
+  }
+  const result = jobSchema.safeParse(raw);
+  if (!result.success) {
+    throw new JobEventError(
+      `malformed CodePipeline job event: ${describeZodIssues(result.error.issues, raw, JOB_EVENT_KEY)}`,
+    );
+  }
+  const { id, accountId, data } = result.data;
+  const configuration = data.actionConfiguration.configuration;
+  return {
+    id,
+    accountId,
+    configuration,
+    functionName: configuration.FunctionName,
+    userParametersRaw: configuration.UserParameters,
+    userParameters: configuration.UserParameters,
+    inputArtifacts: data.inputArtifacts,
+    outputArtifacts: data.outputArtifacts,
+    artifactCredentials: data.artifactCredentials,
+    continuationToken: data.continuationToken,
+    encryptionKey: data.encryptionKey,
+    pipelineContext: data.pipelineContext,
+  };
+}
+
+function decodeUserParameters(job: Job<string | undefined>): unknown {
+  const raw = job.userParametersRaw;
+  if (raw === undefined || raw.trim() === '') return {};
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    // The parser's own message quotes the input, which may hold a secret: describe it instead.
+    throw new UserParametersError(
+      `UserParameters is not valid JSON (${raw.length} chars, starting with ${JSON.stringify(raw.trimStart()[0])}); expected a JSON object`,
+      job,
+    );
+  }
+}
