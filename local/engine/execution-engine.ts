@@ -1,0 +1,424 @@
+import type { ActionDeclaration, PipelineDeclaration } from '@aws-sdk/client-codepipeline';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { serviceError } from '../errors.js';
+import type { LocalFunction } from '../functions-file.js';
+import type { Db } from '../store/database.js';
+import {
+  findExecutionByToken,
+  getExecution,
+  insertExecution,
+  listActiveExecutions,
+  updateExecution,
+  type ExecutionRow,
+  type ResolvedVariable,
+} from '../store/execution-repo.js';
+import {
+  getActionRun,
+  listInProgressActionRuns,
+  updateActionRun,
+  type ActionRunRow,
+} from '../store/action-run-repo.js';
+import { closeOpenJobsOfActionRun, getJob } from '../store/job-repo.js';
+import { systemClock, type Clock } from './clock.js';
+import { EventBus, type LocalRule } from './events.js';
+import { JobCredentialsAuthorizer } from './job-credentials.js';
+import { LambdaRuntime } from './lambda-runtime.js';
+import { LambdaInvokeRunner } from './action-runners/lambda-invoke.js';
+import type { ActionOutcome, ActionRunner, RunnerContext } from './action-runners/runner.js';
+import { S3SourceRunner } from './action-runners/s3-source.js';
+import {
+  NotEmulatedRunner,
+  SimulatedRunner,
+  WaitingRunner,
+  type SimulatedOutcome,
+} from './action-runners/simulated.js';
+import type { EngineArtifactStore, PipelineLoader } from './ports.js';
+import { actionEvent, advanceExecution, pipelineEvent, type Effect } from './stage-run.js';
+import { retryStage, rollbackStage, stopExecution } from './execution-control.js';
+
+/** Options of {@link ExecutionEngine}. */
+export interface ExecutionEngineOptions {
+  readonly db: Db;
+  readonly region: string;
+  readonly accountId: string;
+  /** Where events.jsonl and logs/<function>.log go; omit for an in-memory engine (tests). */
+  readonly dataDir?: string;
+  /** The URL functions reach the engine at (AWS_ENDPOINT_URL). */
+  readonly endpoint: () => string;
+  readonly functions?: readonly LocalFunction[] | (() => readonly LocalFunction[]);
+  readonly artifacts: EngineArtifactStore;
+  readonly loadPipeline: PipelineLoader;
+  readonly clock?: Clock;
+  /** Reply timer of Lambda jobs. @default 1200000 (20 minutes, as on AWS) */
+  readonly jobReplyTimeoutMs?: number;
+  /** Delays before the two retries of a failed asynchronous Lambda invocation. @default [1000, 2000] */
+  readonly lambdaRetryDelaysMs?: readonly number[];
+  /** Idle Lambda workers are stopped after this long. @default 300000 */
+  readonly lambdaIdleMs?: number;
+  /** Providers that cannot run locally and what to do instead (`--simulate`). */
+  readonly simulate?: Readonly<Record<string, SimulatedOutcome>>;
+  /** Start an execution when a pipeline is created, as AWS does (`--no-start-on-create` turns it off). @default true */
+  readonly startOnCreate?: boolean;
+  /** Local EventBridge rules (`--rules`). */
+  readonly rules?: readonly LocalRule[];
+}
+
+/** Input of {@link ExecutionEngine.startExecution}. */
+export interface StartExecutionRequest {
+  readonly pipelineName: string;
+  readonly variables?: readonly { name: string; value: string }[];
+  readonly clientRequestToken?: string;
+  readonly triggerType?: string;
+  readonly triggerDetail?: string;
+}
+
+/**
+ * The local execution engine: runs pipeline executions with CodePipeline's semantics (stages in order, runOrder
+ * groups, execution modes, transitions, stop, retry, rollback), persists every status change in one SQLite
+ * transaction, and resumes in-flight executions after a restart.
+ *
+ * @example
+ * const engine = new ExecutionEngine({ db, region, accountId, endpoint: () => url, artifacts, loadPipeline });
+ * engine.resume();
+ * const id = engine.startExecution({ pipelineName: 'demo' });
+ */
+export class ExecutionEngine {
+  readonly clock: Clock;
+  readonly runtime: LambdaRuntime;
+  readonly events: EventBus;
+  readonly authorizer: JobCredentialsAuthorizer;
+  readonly lambda: LambdaInvokeRunner;
+  private readonly runnerContext: RunnerContext;
+  private readonly runners = new Map<string, ActionRunner>();
+  private closed = false;
+
+  constructor(readonly options: ExecutionEngineOptions) {
+    this.clock = options.clock ?? systemClock();
+    const dataDir = options.dataDir;
+    this.runtime = new LambdaRuntime({
+      logDir: dataDir ? join(dataDir, 'logs') : join(process.cwd(), '.cpkit-logs'),
+      region: options.region,
+      accountId: options.accountId,
+      endpoint: options.endpoint,
+      idleMs: options.lambdaIdleMs,
+    });
+    this.events = new EventBus({
+      file: dataDir ? join(dataDir, 'events.jsonl') : undefined,
+      region: options.region,
+      accountId: options.accountId,
+      rules: options.rules,
+      now: () => this.clock.now(),
+      deliver: (name, event) => this.deliverEvent(name, event),
+    });
+    this.authorizer = new JobCredentialsAuthorizer(options.db, () => this.clock.now());
+    this.runnerContext = {
+      db: options.db,
+      clock: this.clock,
+      region: options.region,
+      accountId: options.accountId,
+      runtime: this.runtime,
+      artifacts: options.artifacts,
+      functions: () => this.functions(),
+      pipelineOf: (run) => this.pipelineOf(run),
+      declarationOf: (run) => this.declarationOf(run),
+      complete: (id, outcome, also) => this.completeAction(id, outcome, also),
+      commit: (fn) => this.commit(fn),
+    };
+    this.lambda = new LambdaInvokeRunner(this.runnerContext, {
+      replyTimeoutMs: options.jobReplyTimeoutMs,
+      retryDelaysMs: options.lambdaRetryDelaysMs,
+    });
+  }
+
+  /** The functions the Lambda runtime can invoke. */
+  functions(): readonly LocalFunction[] {
+    const f = this.options.functions;
+    return typeof f === 'function' ? f() : (f ?? []);
+  }
+
+  /** Starts an execution; returns its id (the same id again for a repeated `clientRequestToken`). */
+  startExecution(request: StartExecutionRequest): string {
+    const stored = this.options.loadPipeline(request.pipelineName);
+    if (!stored) {
+      throw serviceError(
+        'PipelineNotFoundException',
+        `Account '${this.options.accountId}' does not have a pipeline with name '${request.pipelineName}'`,
+      );
+    }
+    const decl = stored.declaration;
+    if (request.clientRequestToken) {
+      const existing = findExecutionByToken(
+        this.options.db,
+        request.pipelineName,
+        request.clientRequestToken,
+      );
+      if (existing) return existing.id;
+    }
+    const variables = resolvePipelineVariables(decl, request.variables);
+    const id = randomUUID();
+    this.commit(() => {
+      const exec = insertExecution(this.options.db, {
+        id,
+        pipelineName: request.pipelineName,
+        pipelineVersion: decl.version ?? 1,
+        executionMode: decl.executionMode ?? 'SUPERSEDED',
+        triggerType: request.triggerType ?? 'StartPipelineExecution',
+        triggerDetail: request.triggerDetail ?? `arn:aws:iam::${this.options.accountId}:root`,
+        variables,
+        clientRequestToken: request.clientRequestToken,
+        now: this.clock.now(),
+      });
+      return [pipelineEvent(exec, 'STARTED'), ...this.advanceEffects(id)];
+    });
+    return id;
+  }
+
+  /** StopPipelineExecution. */
+  stopExecution(pipelineName: string, executionId: string, abandon: boolean, reason?: string): void {
+    let abandoned: ActionRunRow[] = [];
+    this.commit(() => {
+      const result = stopExecution(this.advanceContext(), pipelineName, executionId, abandon, reason);
+      abandoned = result.abandoned;
+      return [...result.effects, ...this.advanceEffects(executionId)];
+    });
+    for (const run of abandoned) this.runnerFor(run).abandon?.(run);
+  }
+
+  /** RetryStageExecution. */
+  retryStageExecution(
+    pipelineName: string,
+    stageName: string,
+    executionId: string,
+    mode: 'FAILED_ACTIONS' | 'ALL_ACTIONS',
+  ): void {
+    this.commit(() => [
+      ...retryStage(this.advanceContext(), pipelineName, stageName, executionId, mode),
+      ...this.advanceEffects(executionId),
+    ]);
+  }
+
+  /** RollbackStage (V2): a new execution that runs only `stageName` with the artifacts of the target execution. */
+  rollbackStage(pipelineName: string, stageName: string, targetExecutionId: string): string {
+    const id = randomUUID();
+    this.commit(() => [
+      ...rollbackStage(this.advanceContext(), pipelineName, stageName, targetExecutionId, id),
+      ...this.advanceEffects(id),
+    ]);
+    return id;
+  }
+
+  /** Re-evaluates every waiting execution of a pipeline (after a transition was enabled, ...). */
+  wakePipeline(pipelineName: string): void {
+    this.commit(() =>
+      listActiveExecutions(this.options.db, pipelineName).flatMap((e) => this.advanceEffects(e.id)),
+    );
+  }
+
+  /**
+   * After a restart: re-launches every InProgress action (a running Lambda job is invoked again with the same
+   * job id; its reply timer is re-armed from the stored deadline) and moves every active execution forward.
+   */
+  resume(): void {
+    for (const run of listInProgressActionRuns(this.options.db)) {
+      const exec = getExecution(this.options.db, run.executionId);
+      if (!exec || (exec.status !== 'InProgress' && exec.status !== 'Stopping')) continue;
+      this.launch(run, 'resume');
+    }
+    this.commit(() => listActiveExecutions(this.options.db).flatMap((e) => this.advanceEffects(e.id)));
+  }
+
+  /** Ends an InProgress action run and moves its execution on. Returns false if it had already ended. */
+  completeAction(actionRunId: string, outcome: ActionOutcome, alsoInTransaction?: () => void): boolean {
+    let ended = false;
+    this.commit(() => {
+      const run = getActionRun(this.options.db, actionRunId);
+      if (!run || run.status !== 'InProgress') return [];
+      const now = this.clock.now();
+      alsoInTransaction?.();
+      const outputs = run.outputArtifacts.map((a) => ({
+        ...a,
+        revision: outcome.outputArtifactRevisions?.[a.name] ?? a.revision ?? null,
+      }));
+      updateActionRun(
+        this.options.db,
+        run.id,
+        {
+          status: outcome.status,
+          summary: outcome.summary ?? null,
+          errorCode: outcome.errorCode ?? null,
+          errorMessage: outcome.errorMessage ?? null,
+          externalExecutionId: outcome.externalExecutionId,
+          externalExecutionUrl: outcome.externalExecutionUrl,
+          percentComplete: outcome.percentComplete,
+          outputVariables: outcome.outputVariables,
+          outputArtifacts: outputs,
+          simulated: outcome.simulated,
+        },
+        now,
+      );
+      closeOpenJobsOfActionRun(this.options.db, run.id, 'Abandoned', now);
+      if (outcome.sourceRevision) {
+        const exec = getExecution(this.options.db, run.executionId)!;
+        updateExecution(
+          this.options.db,
+          exec.id,
+          {
+            sourceRevisions: [
+              ...exec.sourceRevisions.filter((s) => s.actionName !== run.actionName),
+              outcome.sourceRevision,
+            ],
+          },
+          now,
+        );
+      }
+      ended = true;
+      const after = getActionRun(this.options.db, run.id)!;
+      return [actionEvent(after, this.options.region), ...this.advanceEffects(run.executionId)];
+    });
+    return ended;
+  }
+
+  /** Runs `fn` in one transaction, then applies its effects (launch actions, publish events, wake executions). */
+  commit(fn: () => Effect[] | void): void {
+    const effects = this.options.db.transaction(() => fn() ?? [])();
+    this.apply(effects);
+  }
+
+  /** Stops timers and worker processes (the database is closed by its owner). */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.lambda.close();
+    for (const r of this.runners.values()) r.close?.();
+    await this.runtime.close();
+  }
+
+  /** The action's job kind for the jobs API, or undefined for an unknown job. */
+  jobKind(jobId: string): string | undefined {
+    return getJob(this.options.db, jobId)?.kind;
+  }
+
+  private advanceContext() {
+    return {
+      db: this.options.db,
+      now: this.clock.now(),
+      region: this.options.region,
+      loadPipeline: this.options.loadPipeline,
+    };
+  }
+
+  private advanceEffects(executionId: string): Effect[] {
+    return advanceExecution(this.advanceContext(), executionId);
+  }
+
+  private apply(effects: Effect[]): void {
+    const woken = new Set<string>();
+    for (const e of effects) {
+      if (e.kind === 'event') this.events.publish(e.pipelineName, e.detailType, e.detail);
+    }
+    for (const e of effects) {
+      if (e.kind === 'launch') {
+        const run = getActionRun(this.options.db, e.actionRunId);
+        if (run && run.status === 'InProgress') this.launch(run, 'start');
+      } else if (e.kind === 'wake' && !woken.has(e.pipelineName)) {
+        woken.add(e.pipelineName);
+        const others = listActiveExecutions(this.options.db, e.pipelineName).filter(
+          (x) => x.id !== e.exceptExecutionId,
+        );
+        if (others.length) {
+          const more = this.options.db.transaction(() => others.flatMap((x) => this.advanceEffects(x.id)))();
+          this.apply(more);
+        }
+      }
+    }
+  }
+
+  private launch(run: ActionRunRow, mode: 'start' | 'resume'): void {
+    if (this.closed) return;
+    try {
+      const runner = this.runnerFor(run);
+      if (mode === 'start') runner.start(run);
+      else runner.resume(run);
+    } catch (err) {
+      this.completeAction(run.id, {
+        status: 'Failed',
+        errorCode: 'JobFailed',
+        errorMessage: (err as Error).message,
+      });
+    }
+  }
+
+  private runnerFor(run: ActionRunRow): ActionRunner {
+    const key = `${run.category}/${run.owner}/${run.provider}`;
+    if (key === 'Invoke/AWS/Lambda') return this.lambda;
+    let runner = this.runners.get(key);
+    if (runner) return runner;
+    if (key === 'Source/AWS/S3') runner = new S3SourceRunner(this.runnerContext);
+    else if (run.owner === 'Custom' || run.owner === 'ThirdParty' || key === 'Approval/AWS/Manual') {
+      runner = new WaitingRunner(this.runnerContext);
+    } else if (this.options.simulate?.[run.provider]) {
+      runner = new SimulatedRunner(this.runnerContext, this.options.simulate[run.provider]);
+    } else runner = new NotEmulatedRunner(this.runnerContext);
+    this.runners.set(key, runner);
+    return runner;
+  }
+
+  private pipelineOf(run: ActionRunRow): PipelineDeclaration | undefined {
+    return this.options.loadPipeline(run.pipelineName, run.pipelineVersion)?.declaration;
+  }
+
+  private declarationOf(run: ActionRunRow): ActionDeclaration | undefined {
+    return this.pipelineOf(run)
+      ?.stages?.find((s) => s.name === run.stageName)
+      ?.actions?.find((a) => a.name === run.actionName);
+  }
+
+  private deliverEvent(functionName: string, event: unknown): void {
+    const fn = this.functions().find((f) => f.name === functionName);
+    if (!fn || this.closed) return;
+    void this.runtime
+      .invokeAsync(fn, event, { retryDelaysMs: this.options.lambdaRetryDelaysMs ?? [1000, 2000] })
+      .catch(() => undefined);
+  }
+}
+
+/**
+ * The resolved pipeline variables of a new execution: declared defaults overridden by the request's values.
+ * Unknown names and missing values of variables without default are ValidationException, as on AWS.
+ */
+export function resolvePipelineVariables(
+  decl: PipelineDeclaration,
+  overrides: readonly { name: string; value: string }[] | undefined,
+): ResolvedVariable[] {
+  const declared = decl.variables ?? [];
+  if (overrides?.length && decl.pipelineType !== 'V2') {
+    throw serviceError(
+      'ValidationException',
+      'Pipeline variables are only supported by pipelines of type V2',
+    );
+  }
+  const given = new Map<string, string>();
+  for (const o of overrides ?? []) {
+    if (given.has(o.name))
+      throw serviceError('ValidationException', `Pipeline variable "${o.name}" is given more than once`);
+    if (!declared.some((d) => d.name === o.name)) {
+      throw serviceError(
+        'ValidationException',
+        `Pipeline variable "${o.name}" is not declared in pipeline ${decl.name}${declared.length ? ` (declared: ${declared.map((d) => d.name).join(', ')})` : ''}`,
+      );
+    }
+    given.set(o.name, o.value);
+  }
+  return declared.map((d) => {
+    const value = given.get(d.name!) ?? d.defaultValue;
+    if (value === undefined) {
+      throw serviceError(
+        'ValidationException',
+        `Pipeline variable "${d.name}" has no default value and needs a value`,
+      );
+    }
+    return { name: d.name!, resolvedValue: value };
+  });
+}
+
+export type { ExecutionRow };

@@ -1,0 +1,446 @@
+import type { ActionDeclaration, PipelineDeclaration, StageDeclaration } from '@aws-sdk/client-codepipeline';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Db } from '../store/database.js';
+import {
+  getExecution,
+  getLatestStageRun,
+  insertStageRun,
+  listActiveExecutions,
+  listOccupyingStageRuns,
+  updateExecution,
+  updateStageRunStatus,
+  type ExecutionRow,
+  type ExecutionStatus,
+  type StageRunRow,
+} from '../store/execution-repo.js';
+import {
+  insertActionRun,
+  listActionRunsOfExecution,
+  updateActionRun,
+  type ActionRunRow,
+  type ArtifactRecord,
+} from '../store/action-run-repo.js';
+import { getTransition } from '../store/transition-repo.js';
+import { artifactBucketOf, type PipelineLoader } from './ports.js';
+import { resolveConfiguration } from './variables.js';
+import type { CodePipelineDetailType } from './events.js';
+
+/** Something to do after the transaction that decided it has committed. */
+export type Effect =
+  | { readonly kind: 'launch'; readonly actionRunId: string }
+  | {
+      readonly kind: 'event';
+      readonly pipelineName: string;
+      readonly detailType: CodePipelineDetailType;
+      readonly detail: Record<string, unknown>;
+    }
+  | { readonly kind: 'wake'; readonly pipelineName: string; readonly exceptExecutionId: string };
+
+/** What {@link advanceExecution} needs. */
+export interface AdvanceContext {
+  readonly db: Db;
+  readonly now: number;
+  readonly region: string;
+  readonly loadPipeline: PipelineLoader;
+}
+
+/** Per-action effective status inside a stage attempt. */
+type EffectiveStatus = ActionRunRow['status'] | 'NotStarted';
+
+/** Events: the state names CodePipeline uses for each execution / stage status. */
+const EXECUTION_STATE: Record<string, string> = {
+  InProgress: 'STARTED',
+  Succeeded: 'SUCCEEDED',
+  Failed: 'FAILED',
+  Stopped: 'STOPPED',
+  Stopping: 'STOPPING',
+  Superseded: 'SUPERSEDED',
+  Cancelled: 'CANCELED',
+  Abandoned: 'ABANDONED',
+};
+
+/** The event `state` for a status. @internal */
+export function eventState(status: string): string {
+  return EXECUTION_STATE[status] ?? status.toUpperCase();
+}
+
+/** Builds a pipeline-level event effect. @internal */
+export function pipelineEvent(exec: ExecutionRow, state: string): Effect {
+  return {
+    kind: 'event',
+    pipelineName: exec.pipelineName,
+    detailType: 'CodePipeline Pipeline Execution State Change',
+    detail: {
+      pipeline: exec.pipelineName,
+      'execution-id': exec.id,
+      'execution-trigger': { 'trigger-type': exec.triggerType, 'trigger-detail': exec.triggerDetail ?? '' },
+      state,
+      version: exec.pipelineVersion,
+    },
+  };
+}
+
+/** Builds a stage-level event effect. @internal */
+export function stageEvent(exec: ExecutionRow, stageName: string, state: string, attempt: number): Effect {
+  return {
+    kind: 'event',
+    pipelineName: exec.pipelineName,
+    detailType: 'CodePipeline Stage Execution State Change',
+    detail: {
+      pipeline: exec.pipelineName,
+      'execution-id': exec.id,
+      stage: stageName,
+      state,
+      version: exec.pipelineVersion,
+      'pipeline-execution-attempt': attempt,
+    },
+  };
+}
+
+/** Builds an action-level event effect. @internal */
+export function actionEvent(run: ActionRunRow, region: string): Effect {
+  const detail: Record<string, unknown> = {
+    pipeline: run.pipelineName,
+    'execution-id': run.executionId,
+    stage: run.stageName,
+    action: run.actionName,
+    state: eventState(run.status),
+    region: run.region ?? region,
+    type: { owner: run.owner, category: run.category, provider: run.provider, version: run.typeVersion },
+    version: run.pipelineVersion,
+  };
+  if (run.inputArtifacts.length) {
+    detail['input-artifacts'] = run.inputArtifacts.map((a) => ({
+      name: a.name,
+      s3location: { bucket: a.bucket, key: a.key },
+    }));
+  }
+  if (run.status !== 'InProgress') {
+    if (run.outputArtifacts.length && run.status === 'Succeeded') {
+      detail['output-artifacts'] = run.outputArtifacts.map((a) => ({
+        name: a.name,
+        s3location: { bucket: a.bucket, key: a.key },
+      }));
+    }
+    const result: Record<string, unknown> = {};
+    if (run.externalExecutionId) result['external-execution-id'] = run.externalExecutionId;
+    if (run.summary ?? run.errorMessage)
+      result['external-execution-summary'] = run.summary ?? run.errorMessage;
+    if (run.externalExecutionUrl) result['external-execution-url'] = run.externalExecutionUrl;
+    if (run.errorCode) result['error-code'] = run.errorCode;
+    if (Object.keys(result).length) detail['execution-result'] = result;
+  }
+  return {
+    kind: 'event',
+    pipelineName: run.pipelineName,
+    detailType: 'CodePipeline Action Execution State Change',
+    detail,
+  };
+}
+
+/** Ends an execution (one status change) and says so. @internal */
+export function finishExecution(
+  ctx: AdvanceContext,
+  exec: ExecutionRow,
+  status: ExecutionStatus,
+  summary: string | null,
+  effects: Effect[],
+): void {
+  updateExecution(ctx.db, exec.id, { status, statusSummary: summary, waitingSince: null }, ctx.now);
+  effects.push(pipelineEvent(exec, eventState(status)));
+  effects.push({ kind: 'wake', pipelineName: exec.pipelineName, exceptExecutionId: exec.id });
+}
+
+/** Stages an execution runs through: all of them, or only the rolled-back stage. @internal */
+export function lastStageIndex(exec: ExecutionRow, decl: PipelineDeclaration): number {
+  if (exec.rollbackStage) return decl.stages!.findIndex((s) => s.name === exec.rollbackStage) + 1;
+  return decl.stages!.length;
+}
+
+type EntryVerdict = 'enter' | 'wait' | 'superseded';
+
+function entryVerdict(ctx: AdvanceContext, exec: ExecutionRow, stage: StageDeclaration): EntryVerdict {
+  const others = listActiveExecutions(ctx.db, exec.pipelineName).filter(
+    (o) =>
+      o.id !== exec.id &&
+      o.waitingSince !== null &&
+      o.nextStageIndex === exec.nextStageIndex &&
+      o.status === 'InProgress',
+  );
+  const mode = exec.executionMode;
+  if (mode === 'SUPERSEDED' && others.some((o) => o.seq > exec.seq && o.executionMode === 'SUPERSEDED'))
+    return 'superseded';
+  if (exec.nextStageIndex > 0 || exec.rollbackStage) {
+    const transition = getTransition(ctx.db, exec.pipelineName, stage.name!);
+    if (transition && !transition.enabled) return 'wait';
+  }
+  if (mode === 'PARALLEL') return 'enter';
+  const occupied = listOccupyingStageRuns(ctx.db, exec.pipelineName, stage.name!).some(
+    (s) => s.executionId !== exec.id,
+  );
+  if (occupied) return 'wait';
+  if (mode === 'QUEUED' && others.some((o) => o.seq < exec.seq)) return 'wait';
+  return 'enter';
+}
+
+/** The status an action has in a stage attempt (FAILED_ACTIONS retries keep earlier successes). @internal */
+export function effectiveStatus(
+  runs: readonly ActionRunRow[],
+  stageRun: StageRunRow,
+  actionName: string,
+): EffectiveStatus {
+  const mine = runs.filter((r) => r.stageName === stageRun.stageName && r.actionName === actionName);
+  const current = mine.filter((r) => r.stageAttempt === stageRun.attempt).at(-1);
+  if (current) return current.status;
+  if (stageRun.retryMode === 'FAILED_ACTIONS') {
+    const earlier = mine.filter((r) => r.stageAttempt < stageRun.attempt).at(-1);
+    if (earlier?.status === 'Succeeded') return 'Succeeded';
+  }
+  return 'NotStarted';
+}
+
+/** Output artifacts and namespaces available to actions starting now in an execution. */
+function producedSoFar(runs: readonly ActionRunRow[]): {
+  artifacts: Map<string, ArtifactRecord>;
+  namespaces: Record<string, Record<string, string>>;
+} {
+  const artifacts = new Map<string, ArtifactRecord>();
+  const namespaces: Record<string, Record<string, string>> = {};
+  for (const r of runs) {
+    if (r.status !== 'Succeeded') continue;
+    for (const a of r.outputArtifacts) artifacts.set(a.name, a);
+    if (r.namespace) namespaces[r.namespace] = r.outputVariables ?? {};
+  }
+  return { artifacts, namespaces };
+}
+
+const KEY_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Object key of a new output artifact, as CodePipeline names them: `<pipeline:20>/<artifact:10>/<random>`. */
+export function newArtifactKey(pipelineName: string, artifactName: string): string {
+  const bytes = randomBytes(7);
+  let suffix = '';
+  for (const b of bytes) suffix += KEY_CHARS[b % KEY_CHARS.length];
+  return `${pipelineName.slice(0, 20)}/${artifactName.slice(0, 10)}/${suffix}`;
+}
+
+function startAction(
+  ctx: AdvanceContext,
+  exec: ExecutionRow,
+  decl: PipelineDeclaration,
+  stageRun: StageRunRow,
+  action: ActionDeclaration,
+  runs: readonly ActionRunRow[],
+  effects: Effect[],
+): void {
+  const type = action.actionTypeId!;
+  const region = action.region ?? ctx.region;
+  const run = insertActionRun(ctx.db, {
+    id: randomUUID(),
+    executionId: exec.id,
+    pipelineName: exec.pipelineName,
+    pipelineVersion: exec.pipelineVersion,
+    stageName: stageRun.stageName,
+    stageAttempt: stageRun.attempt,
+    actionName: action.name!,
+    runOrder: action.runOrder ?? 1,
+    category: type.category!,
+    owner: type.owner!,
+    provider: type.provider!,
+    typeVersion: type.version!,
+    namespace: action.namespace ?? null,
+    region,
+    startedAt: ctx.now,
+  });
+  const { artifacts, namespaces } = producedSoFar(runs);
+  const pipelineVariables = Object.fromEntries(exec.variables.map((v) => [v.name, v.resolvedValue]));
+  const resolution = resolveConfiguration(action.configuration, {
+    pipelineExecutionId: exec.id,
+    pipelineVariables,
+    namespaces,
+  });
+  const bucket = artifactBucketOf(decl, region) ?? '';
+  const inputs: ArtifactRecord[] = [];
+  let failure = resolution.ok ? undefined : resolution.message;
+  for (const input of action.inputArtifacts ?? []) {
+    const found = artifacts.get(input.name!);
+    if (found) inputs.push(found);
+    else
+      failure ??= `Input artifact "${input.name}" was not produced by any action that succeeded earlier in this execution`;
+  }
+  const outputs: ArtifactRecord[] = (action.outputArtifacts ?? []).map((o) => ({
+    name: o.name!,
+    bucket,
+    key: newArtifactKey(exec.pipelineName, o.name!),
+    revision: null,
+  }));
+  updateActionRun(
+    ctx.db,
+    run.id,
+    {
+      resolvedConfiguration: resolution.ok ? resolution.configuration : (action.configuration ?? {}),
+      inputArtifacts: inputs,
+      outputArtifacts: outputs,
+    },
+    ctx.now,
+  );
+  effects.push(actionEvent({ ...run, inputArtifacts: inputs, outputArtifacts: outputs }, ctx.region));
+  if (failure) {
+    updateActionRun(
+      ctx.db,
+      run.id,
+      { status: 'Failed', errorCode: 'ConfigurationError', errorMessage: failure, summary: failure },
+      ctx.now,
+    );
+    effects.push(
+      actionEvent(
+        {
+          ...run,
+          status: 'Failed',
+          errorCode: 'ConfigurationError',
+          errorMessage: failure,
+          inputArtifacts: inputs,
+          outputArtifacts: [],
+        },
+        ctx.region,
+      ),
+    );
+  } else {
+    effects.push({ kind: 'launch', actionRunId: run.id });
+  }
+}
+
+/**
+ * Moves one execution forward as far as it can go right now (enter the next stage, start the next runOrder
+ * group, end the stage or the execution), writing each change; call it inside a transaction after every
+ * change that could unblock the execution. Returns what to do after the commit.
+ */
+export function advanceExecution(ctx: AdvanceContext, executionId: string): Effect[] {
+  const effects: Effect[] = [];
+  for (let guard = 0; guard < 500; guard++) {
+    const exec = getExecution(ctx.db, executionId);
+    if (!exec || (exec.status !== 'InProgress' && exec.status !== 'Stopping')) break;
+    const decl = ctx.loadPipeline(exec.pipelineName, exec.pipelineVersion)?.declaration;
+    if (!decl?.stages?.length) {
+      finishExecution(
+        ctx,
+        exec,
+        'Failed',
+        `Pipeline ${exec.pipelineName} version ${exec.pipelineVersion} no longer exists`,
+        effects,
+      );
+      break;
+    }
+    const idx = exec.nextStageIndex;
+    if (idx >= lastStageIndex(exec, decl)) {
+      finishExecution(
+        ctx,
+        exec,
+        exec.status === 'Stopping' ? 'Stopped' : 'Succeeded',
+        exec.status === 'Stopping' ? exec.stopReason : null,
+        effects,
+      );
+      break;
+    }
+    const stage = decl.stages[idx];
+    if (exec.waitingSince !== null) {
+      if (exec.status === 'Stopping') {
+        finishExecution(ctx, exec, 'Stopped', exec.stopReason, effects);
+        break;
+      }
+      const verdict = entryVerdict(ctx, exec, stage);
+      if (verdict === 'superseded') {
+        finishExecution(
+          ctx,
+          exec,
+          'Superseded',
+          'Superseded by a newer execution waiting to enter the same stage',
+          effects,
+        );
+        break;
+      }
+      if (verdict === 'wait') break;
+      const previous = getLatestStageRun(ctx.db, exec.id, stage.name!);
+      const attempt = (previous?.attempt ?? 0) + 1;
+      insertStageRun(
+        ctx.db,
+        {
+          executionId: exec.id,
+          stageName: stage.name!,
+          stageIndex: idx,
+          attempt,
+          retryMode: null,
+          status: 'InProgress',
+        },
+        ctx.now,
+      );
+      updateExecution(ctx.db, exec.id, { waitingSince: null }, ctx.now);
+      effects.push(stageEvent(exec, stage.name!, 'STARTED', attempt));
+      continue;
+    }
+    const stageRun = getLatestStageRun(ctx.db, exec.id, stage.name!);
+    if (!stageRun) {
+      updateExecution(ctx.db, exec.id, { waitingSince: ctx.now }, ctx.now);
+      continue;
+    }
+    const runs = listActionRunsOfExecution(ctx.db, exec.id);
+    const inStage = runs.filter((r) => r.stageName === stage.name && r.stageAttempt === stageRun.attempt);
+    const anyInProgress = inStage.some((r) => r.status === 'InProgress');
+    const actions = stage.actions ?? [];
+    const orders = [...new Set(actions.map((a) => a.runOrder ?? 1))].sort((a, b) => a - b);
+    let failed = false;
+    let complete = true;
+    let toStart: ActionDeclaration[] = [];
+    for (const order of orders) {
+      const group = actions.filter((a) => (a.runOrder ?? 1) === order);
+      const statuses = group.map((a) => effectiveStatus(runs, stageRun, a.name!));
+      if (statuses.some((s) => s === 'Failed' || s === 'Abandoned')) {
+        failed = true;
+        complete = false;
+        break;
+      }
+      if (statuses.some((s) => s === 'InProgress')) {
+        complete = false;
+        break;
+      }
+      const notStarted = group.filter((_, i) => statuses[i] === 'NotStarted');
+      if (notStarted.length) {
+        complete = false;
+        toStart = notStarted;
+        break;
+      }
+    }
+    if (exec.status === 'Stopping' && !complete) {
+      if (anyInProgress) break;
+      updateStageRunStatus(ctx.db, exec.id, stage.name!, stageRun.attempt, 'Stopped', ctx.now);
+      effects.push(stageEvent(exec, stage.name!, 'STOPPED', stageRun.attempt));
+      finishExecution(ctx, exec, 'Stopped', exec.stopReason, effects);
+      break;
+    }
+    if (failed) {
+      if (anyInProgress) break;
+      const failing = inStage.find((r) => r.status === 'Failed' || r.status === 'Abandoned');
+      updateStageRunStatus(ctx.db, exec.id, stage.name!, stageRun.attempt, 'Failed', ctx.now);
+      effects.push(stageEvent(exec, stage.name!, 'FAILED', stageRun.attempt));
+      const message = failing
+        ? `Action ${stage.name}/${failing.actionName} failed: ${failing.errorMessage ?? failing.summary ?? 'no details'}`
+        : `Stage ${stage.name} failed`;
+      finishExecution(ctx, exec, 'Failed', message, effects);
+      break;
+    }
+    if (toStart.length) {
+      const seed = exec.rollbackTargetId
+        ? listActionRunsOfExecution(ctx.db, exec.rollbackTargetId).filter((r) => r.stageName !== stage.name)
+        : [];
+      for (const action of toStart)
+        startAction(ctx, exec, decl, stageRun, action, [...seed, ...runs], effects);
+      continue;
+    }
+    if (!complete) break;
+    updateStageRunStatus(ctx.db, exec.id, stage.name!, stageRun.attempt, 'Succeeded', ctx.now);
+    effects.push(stageEvent(exec, stage.name!, 'SUCCEEDED', stageRun.attempt));
+    updateExecution(ctx.db, exec.id, { nextStageIndex: idx + 1, waitingSince: ctx.now }, ctx.now);
+    effects.push({ kind: 'wake', pipelineName: exec.pipelineName, exceptExecutionId: exec.id });
+  }
+  return effects;
+}
