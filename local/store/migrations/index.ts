@@ -1,3 +1,4 @@
+import { migration001Pipelines } from './001-pipelines.js';
 /**
  * Versioned schema migrations, applied in key order, each once, each in one transaction.
  * Never edit a migration that has shipped: add a new one.
@@ -5,4 +6,6 @@
  * 020-039 executions, stage/action runs, jobs (execution engine); 040-059 custom and third-party jobs;
  * 060-079 approvals.
  */
-export const migrations: Record<string, string> = {};
+export const migrations: Record<string, string> = {
+  '001-pipelines': migration001Pipelines,
+};
