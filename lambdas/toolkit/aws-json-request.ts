@@ -10,17 +10,33 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
  * @internal
  */
 
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+
+function toBytes(data: SourceData): Uint8Array | string {
+  if (typeof data === 'string') return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array(data);
+}
+
 /** SHA-256 for SignatureV4 on node:crypto (a keyed instance is an HMAC). */
 class NodeSha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: string | Uint8Array) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
+  private hash: Hash | Hmac;
+  private readonly secret?: Uint8Array | string;
+  constructor(secret?: SourceData) {
+    this.secret = secret === undefined ? undefined : toBytes(secret);
+    this.hash = this.fresh();
   }
-  update(data: string | Uint8Array): void {
-    this.hash.update(data);
+  private fresh(): Hash | Hmac {
+    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret);
+  }
+  update(data: SourceData): void {
+    this.hash.update(toBytes(data));
   }
   async digest(): Promise<Uint8Array> {
     return new Uint8Array(this.hash.digest());
+  }
+  reset(): void {
+    this.hash = this.fresh();
   }
 }
 
