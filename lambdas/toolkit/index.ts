@@ -38,3 +38,28 @@ export {
   type SucceedOptions,
 } from './types.js';
 export { withJob, type JobHandler } from './with-job.js';
+export {
+  ApprovalMessageParseError,
+  approvalMessageSchema,
+  parseApprovalMessage,
+  parseApprovalSnsEvent,
+  type ApprovalMessage,
+} from './approval-message.js';
+export {
+  APPROVAL_LINK_PARAM,
+  APPROVAL_LINK_VERSION,
+  ApprovalLinkError,
+  DEFAULT_APPROVAL_LINK_TTL_SECONDS,
+  approvalConfirmationMac,
+  createApprovalLinks,
+  signApprovalLink,
+  verifyApprovalConfirmationMac,
+  verifyApprovalLink,
+  type ApprovalDecision,
+  type ApprovalLinkFailure,
+  type ApprovalLinkPayload,
+  type ApprovalLinks,
+  type ApprovalLinkVerification,
+  type CreateApprovalLinksOptions,
+} from './approval-links.js';
+export { APPROVAL_SECRET_ENV, ApprovalSecretError, loadApprovalSigningSecret } from './approval-secret.js';
