@@ -63,3 +63,32 @@ export {
   type CreateApprovalLinksOptions,
 } from './approval-links.js';
 export { APPROVAL_SECRET_ENV, ApprovalSecretError, loadApprovalSigningSecret } from './approval-secret.js';
+export {
+  ArtifactNotFoundError,
+  ArtifactStoreError,
+  InvalidArtifactError,
+  UnsafeArtifactEntryError,
+} from './artifact-errors.js';
+export { DEFAULT_ZIP_SAFETY_LIMITS, type ZipSafetyLimits } from './artifact-limits.js';
+export {
+  ArtifactEntryMissingError,
+  extractInputArtifact,
+  openInputArtifact,
+  type ArtifactEntry,
+  type ExtractResult,
+  type InputArtifact,
+  type OpenInputArtifactOptions,
+} from './artifacts-read.js';
+export {
+  writeOutputArtifact,
+  type OutputArtifactSource,
+  type OutputFile,
+  type OutputFileContent,
+  type WriteOutputArtifactOptions,
+  type WriteOutputArtifactResult,
+} from './artifacts-write.js';
+export {
+  createArtifactS3Client,
+  type ArtifactClientOptions,
+  type ArtifactJob,
+} from './s3-artifact-client.js';
