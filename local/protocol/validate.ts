@@ -99,7 +99,7 @@ function deserialize(shapeName: string, value: unknown): unknown {
       const out: Record<string, unknown> = {};
       for (const [name, raw] of Object.entries(value)) {
         const ref = shape.members?.[name];
-        if (!ref || raw === null) continue; // unknown members are ignored, null is absent
+        if (!ref || raw === null || raw === undefined) continue; // unknown members ignored, null is absent
         out[name] = deserialize(ref.shape, raw);
       }
       return out;
