@@ -1,0 +1,78 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createS3Service, type S3Authorizer, type S3Service } from '../../local/s3/index.js';
+
+/** An embedded S3 store served on 127.0.0.1:<random port> in this process, with its own temp data dir. */
+export interface StartedS3Store {
+  readonly endpoint: string;
+  readonly service: S3Service;
+  readonly dataDir: string;
+  client(options?: { accessKeyId?: string; checksums?: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED' }): S3Client;
+  stop(): Promise<void>;
+}
+
+/** Starts the store (port 0) for a test file. */
+export async function startS3Store(options: { authorizer?: S3Authorizer } = {}): Promise<StartedS3Store> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cpkit-s3-'));
+  const service = createS3Service({ dataDir, region: 'us-east-1', authorizer: options.authorizer });
+  const server: Server = createServer((req, res) => void service.handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const clients: S3Client[] = [];
+  return {
+    endpoint,
+    service,
+    dataDir,
+    client: ({ accessKeyId = 'test', checksums = 'WHEN_SUPPORTED' } = {}) => {
+      const client = new S3Client({
+        endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId, secretAccessKey: 'test' },
+        requestChecksumCalculation: checksums,
+        responseChecksumValidation: checksums,
+      });
+      clients.push(client);
+      return client;
+    },
+    stop: async () => {
+      for (const c of clients) c.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await service.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Bundles test/fixtures/s3-store-server.ts to a runnable .mjs (for child-process tests); returns its path.
+ * It goes under node_modules/.cache so that its external packages resolve.
+ */
+export async function bundleS3StoreServer(): Promise<string> {
+  const outfile = join(
+    import.meta.dirname,
+    '..',
+    '..',
+    'node_modules',
+    '.cache',
+    'cpkit-tests',
+    `s3-store-server-${process.pid}.mjs`,
+  );
+  await build({
+    entryPoints: [join(import.meta.dirname, '..', 'fixtures', 's3-store-server.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'silent',
+  });
+  return outfile;
+}
