@@ -10,6 +10,7 @@ import type { SigV4Credentials } from './protocol/sigv4.js';
 import { Router } from './router.js';
 import { startServer, type S3RequestHandler } from './server.js';
 import { openDatabase, type Db } from './store/database.js';
+import { webhookRoute } from './api/webhook-route.js';
 
 export { Router, type RouteHandler, type RouteParams } from './router.js';
 export { DataDirInUseError } from './data-dir-lock.js';
@@ -93,6 +94,7 @@ export async function startLocalCodePipeline(
 
     // Module wiring goes here (each module adds its lines; push a shutdown hook for anything it starts):
     //   services.<name> = ...;  router.add(...);  shutdownHooks.push(() => ...);
+    router.add('POST', '/_cpkit/webhooks/:name', webhookRoute(context));
     const s3 = services.s3RequestHandler as S3RequestHandler | undefined;
 
     const table = operationTable();

@@ -1,4 +1,8 @@
 import { ServiceError } from '../errors.js';
+import { actionTypeOperations } from './action-types.js';
+import { pipelineOperations } from './pipelines.js';
+import { tagOperations } from './tags.js';
+import { webhookOperations } from './webhooks.js';
 import { operationNames } from '../protocol/service-model.js';
 import type { ApiContext, OperationHandler, OperationTable } from './operation.js';
 
@@ -11,6 +15,10 @@ import type { ApiContext, OperationHandler, OperationTable } from './operation.j
  */
 export const implementedOperations: OperationTable = {
   // noun tables (one spread line each)
+  ...actionTypeOperations,
+  ...pipelineOperations,
+  ...tagOperations,
+  ...webhookOperations,
 };
 
 /**
