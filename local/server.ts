@@ -59,6 +59,7 @@ export interface LocalServer {
 }
 
 const DEFAULT_MAX_API_BODY = 4 * 1024 * 1024;
+const DRAIN_FACTOR = 16;
 
 /**
  * Starts the one-port HTTP server of the local engine: `X-Amz-Target` -> CodePipeline (JSON 1.1),
@@ -147,15 +148,12 @@ async function handleApi(
 ): Promise<void> {
   const requestId = randomUUID();
   const max = options.maxApiBodyBytes ?? DEFAULT_MAX_API_BODY;
-  const declared = Number(req.headers['content-length'] ?? '0');
-  if (Number.isFinite(declared) && declared > max) {
-    return send(res, errorResponse(tooLarge(declared, max), requestId), true);
-  }
   let body: Buffer;
   try {
     body = await readBody(req, max, options.bodyIdleTimeoutMs ?? 10_000);
   } catch (err) {
-    if (err instanceof ServiceError) return send(res, errorResponse(err, requestId), true);
+    if (err instanceof ServiceError)
+      return send(res, errorResponse(err, requestId), err.type !== 'RequestEntityTooLargeException');
     res.destroy(); // the client went away
     return;
   }
@@ -198,7 +196,11 @@ function send(res: ServerResponse, answer: JsonResponse, closeConnection = false
   res.writeHead(answer.status, headers).end(answer.body);
 }
 
-/** Reads a body up to `max` bytes; a stall longer than `idleMs` is a RequestTimeoutException. */
+/**
+ * Reads a body up to `max` bytes; a stall longer than `idleMs` is a RequestTimeoutException. A larger
+ * body is drained (so the client can read the 413 instead of a reset connection) up to `DRAIN_FACTOR`
+ * times the limit, beyond which the connection is dropped.
+ */
 function readBody(req: IncomingMessage, max: number, idleMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -217,19 +219,20 @@ function readBody(req: IncomingMessage, max: number, idleMs: number): Promise<Bu
     }
     function onData(chunk: Buffer): void {
       size += chunk.length;
-      if (size > max) {
-        cleanup();
-        req.resume();
-        reject(tooLarge(size, max));
-        return;
-      }
-      chunks.push(chunk);
       clearTimeout(timer);
       timer = setTimeout(onIdle, idleMs);
+      if (size > max * DRAIN_FACTOR) {
+        cleanup();
+        reject(new Error('request body far over the limit'));
+        return;
+      }
+      if (size <= max) chunks.push(chunk);
+      else chunks.length = 0;
     }
     function onEnd(): void {
       cleanup();
-      resolve(Buffer.concat(chunks));
+      if (size > max) reject(tooLarge(size, max));
+      else resolve(Buffer.concat(chunks));
     }
     function onError(): void {
       cleanup();

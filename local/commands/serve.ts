@@ -107,8 +107,6 @@ async function serve(flags: ServeFlags): Promise<void> {
     }
     throw err;
   }
-  process.stdout.write(`data dir: ${local.dataDir}\n`);
-  process.stdout.write(`listening on ${local.endpoint}\n`);
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -127,6 +125,9 @@ async function serve(flags: ServeFlags): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  // Only now: a supervisor may signal as soon as it reads the listening line.
+  process.stdout.write(`data dir: ${local.dataDir}\n`);
+  process.stdout.write(`listening on ${local.endpoint}\n`);
 }
 
 /**
