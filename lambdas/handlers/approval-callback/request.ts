@@ -59,9 +59,9 @@ export function isFormContentType(event: LambdaFunctionURLEvent): boolean {
 
 /** Removes control characters (keeping newlines and tabs) and trims. */
 export function cleanText(text: string | null, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  return (text ?? '')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
-    .trim()
-    .slice(0, max);
+  const kept = [...(text ?? '')].filter((ch) => {
+    const code = ch.charCodeAt(0);
+    return ch === '\n' || ch === '\t' || (code >= 0x20 && code !== 0x7f);
+  });
+  return kept.join('').trim().slice(0, max);
 }
