@@ -60,7 +60,7 @@ function failureTypeOf(err: unknown): FailureType {
 }
 
 function safeMessage(err: unknown): string {
-  if (isZodError(err)) return `invalid input: ${describeZodIssues(err.issues, undefined, '')}`;
+  if (isZodError(err)) return `invalid input: ${describeZodIssues(err.issues, undefined, '', false)}`;
   if (err instanceof CodePipelineKitError) return err.message;
   if (err instanceof Error) {
     const message = err.message || '(no message)';

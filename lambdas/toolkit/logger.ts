@@ -29,9 +29,12 @@ export const SENSITIVE_KEYS: ReadonlySet<string> = new Set(
 
 // Access key ids look like AKIA/ASIA + 16 upper-case letters or digits.
 const ACCESS_KEY_ID_PATTERN = /\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{16}\b/g;
-// A sensitive key inside text that is itself JSON (a handler logging JSON.stringify(event)).
-const EMBEDDED_JSON_SECRET = new RegExp(
-  `("(?:${[...SENSITIVE_KEYS].map((k) => k.replace(/[-]/g, '\\-')).join('|')})\\\\?"\\s*:\\s*\\\\?")((?:[^"\\\\]|\\\\.)*?)(\\\\?")`,
+// A sensitive key inside text that is itself JSON (a handler logging JSON.stringify(event)): the
+// value of `"key": "..."`, and of `\"key\": \"...\"` one level of encoding deeper.
+const KEY_ALTERNATION = [...SENSITIVE_KEYS].map((k) => k.replace(/-/g, '\\-')).join('|');
+const EMBEDDED_JSON_SECRET = new RegExp(`("(?:${KEY_ALTERNATION})"\\s*:\\s*")((?:[^"\\\\]|\\\\.)*)(")`, 'gi');
+const DOUBLE_ENCODED_SECRET = new RegExp(
+  `(\\\\"(?:${KEY_ALTERNATION})\\\\"\\s*:\\s*\\\\")((?:[^"\\\\]|\\\\\\\\|\\\\\\\\\\\\"|\\\\[^"\\\\])*?)(\\\\")`,
   'gi',
 );
 
@@ -57,7 +60,12 @@ export class Redactor {
 
   /** Adds secret values that are replaced wherever they appear; values under 4 chars are ignored. */
   public addSecretValues(values: Iterable<string | undefined>): void {
-    for (const value of values) if (value && value.length >= 4) this.values.add(value);
+    for (const value of values) {
+      if (!value || value.length < 4) continue;
+      // The value itself, and as it reads inside JSON text (once and twice encoded).
+      const once = JSON.stringify(value).slice(1, -1);
+      for (const form of [value, once, JSON.stringify(once).slice(1, -1)]) this.values.add(form);
+    }
   }
 
   /** Adds keys whose values are redacted (case-insensitive). */
@@ -72,7 +80,8 @@ export class Redactor {
     for (const value of [...this.values].sort((a, b) => b.length - a.length)) {
       if (out.includes(value)) out = out.split(value).join(REDACTED);
     }
-    out = out.replace(EMBEDDED_JSON_SECRET, (_m, open: string, _v: string, close: string) => `${open}${REDACTED}${close}`);
+    const keepKey = (_m: string, open: string, _v: string, close: string) => `${open}${REDACTED}${close}`;
+    out = out.replace(EMBEDDED_JSON_SECRET, keepKey).replace(DOUBLE_ENCODED_SECRET, keepKey);
     return out.replace(ACCESS_KEY_ID_PATTERN, REDACTED);
   }
 

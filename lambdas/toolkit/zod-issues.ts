@@ -11,8 +11,15 @@ import type { $ZodIssue } from 'zod/v4/core';
  * describeZodIssues(result.error.issues, input, 'UserParameters');
  * ```
  */
-export function describeZodIssues(issues: readonly $ZodIssue[], input: unknown, root: string): string {
-  return issues.map((issue) => `${formatPath(root, issue.path)}: ${describeIssue(issue, input)}`).join('; ');
+export function describeZodIssues(
+  issues: readonly $ZodIssue[],
+  input: unknown,
+  root: string,
+  inputKnown = true,
+): string {
+  return issues
+    .map((issue) => `${formatPath(root, issue.path)}: ${describeIssue(issue, input, inputKnown)}`)
+    .join('; ');
 }
 
 /** @internal */
@@ -26,9 +33,13 @@ export function formatPath(root: string, path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
-function describeIssue(issue: $ZodIssue, input: unknown): string {
+function describeIssue(issue: $ZodIssue, input: unknown, inputKnown: boolean): string {
   switch (issue.code) {
     case 'invalid_type': {
+      if (!inputKnown) {
+        const text = issue.message?.replace(/^Invalid input: /, '');
+        return text && text !== 'Invalid input' ? text : `expected ${issue.expected}`;
+      }
       const received = typeName(valueAt(input, issue.path));
       return received === 'undefined'
         ? `required (expected ${issue.expected})`
