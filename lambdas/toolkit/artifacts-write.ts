@@ -141,9 +141,14 @@ export async function writeOutputArtifact(
       ...(kmsKeyId ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: kmsKeyId } : {}),
     },
   });
+  let sourceError: unknown;
   const sourceFailed = new Promise<never>((_resolve, reject) => {
-    built.stream.on('error', reject);
-    body.on('error', reject);
+    const onError = (err: unknown) => {
+      sourceError ??= err;
+      reject(err);
+    };
+    built.stream.on('error', onError);
+    body.on('error', onError);
   });
   built.stream.pipe(body);
   try {
@@ -161,6 +166,9 @@ export async function writeOutputArtifact(
   } catch (err) {
     await upload.abort().catch(() => undefined);
     built.stream.destroy();
+    body.destroy();
+    // A failing source (a file, a template, an input entry) is the handler's error, not the store's.
+    if (sourceError !== undefined) throw sourceError;
     throw toArtifactStoreError(err, name, 'Upload', artifact.location.s3Location);
   } finally {
     if (!options.s3Client) client.destroy();
