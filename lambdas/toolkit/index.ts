@@ -92,3 +92,46 @@ export {
   type ArtifactClientOptions,
   type ArtifactJob,
 } from './s3-artifact-client.js';
+export {
+  ACTION_EVENT_STATES,
+  ACTION_EXECUTION_STATE_CHANGE,
+  PIPELINE_EVENT_STATES,
+  PIPELINE_EXECUTION_STATE_CHANGE,
+  STAGE_EVENT_STATES,
+  STAGE_EXECUTION_STATE_CHANGE,
+  PipelineEventParseError,
+  actionExecutionStateChangeSchema,
+  eventArtifactSchema,
+  parseActionExecutionStateChange,
+  parseCodePipelineEvent,
+  parsePipelineExecutionStateChange,
+  parseStageExecutionStateChange,
+  pipelineExecutionStateChangeSchema,
+  stageExecutionStateChangeSchema,
+  type ActionExecutionStateChange,
+  type CodePipelineEvent,
+  type PipelineExecutionStateChange,
+  type StageExecutionStateChange,
+} from './pipeline-events.js';
+export {
+  JobWorker,
+  JobWorkerConfigError,
+  type CustomActionTypeId,
+  type JobWorkerDefinition,
+  type JobWorkerFunction,
+  type JobWorkerOptions,
+  type JobWorkerStats,
+  type WorkerJob,
+} from './job-worker.js';
+export {
+  JobConfigurationError,
+  type ConfigurationOf,
+  type ConfigurationPropertyDeclaration,
+  type ConfigurationSpec,
+} from './job-worker-config.js';
+export {
+  createJobWorkerHandler,
+  type JobWorkerHandlerOptions,
+  type JobWorkerHandlerResult,
+} from './job-worker-handler.js';
+export { runJobWorker, type RunJobWorkerOptions, type RunningJobWorker } from './job-worker-runner.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CodePipelineKitError } from './errors.js';
 
 /**
  * Typed parsers for the three EventBridge events CodePipeline emits (`source: "aws.codepipeline"`).
@@ -137,14 +138,14 @@ export type CodePipelineEvent =
   PipelineExecutionStateChange | StageExecutionStateChange | ActionExecutionStateChange;
 
 /** The event is not a (valid) CodePipeline EventBridge event; the message names each offending field. */
-export class PipelineEventParseError extends Error {
+export class PipelineEventParseError extends CodePipelineKitError {
   constructor(
     message: string,
     /** Each problem as `path: message`. */
     readonly issues: readonly string[],
-    options?: { cause?: unknown },
+    options: { cause?: unknown } = {},
   ) {
-    super(message, options);
+    super(message, { ...options, failureType: 'ConfigurationError' });
     this.name = 'PipelineEventParseError';
   }
 }
