@@ -1,0 +1,668 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  ListPartsCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checksumOf } from '../../local/s3/checksums.js';
+import { startS3Store, type StartedS3Store } from '../helpers/s3-store.js';
+
+const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+const MiB = 1024 * 1024;
+
+async function bodyOf(
+  client: S3Client,
+  input: { Bucket: string; Key: string; Range?: string; VersionId?: string },
+) {
+  const out = await client.send(new GetObjectCommand(input));
+  return { out, bytes: Buffer.from(await out.Body!.transformToByteArray()) };
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<{ name: string; status?: number }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { name: string; $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, status: e.$metadata?.httpStatusCode };
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('S3 store with the JS SDK', () => {
+  let s3: StartedS3Store;
+  let client: S3Client;
+  let big: Buffer;
+  beforeAll(async () => {
+    s3 = await startS3Store();
+    client = s3.client();
+    big = randomBytes(50 * MiB);
+    await client.send(new CreateBucketCommand({ Bucket: 'sdk' }));
+  });
+  afterAll(async () => {
+    await s3.stop();
+  });
+
+  it('round-trips empty, small and 50 MB objects byte for byte (plain, aws-chunked stream, multipart)', async () => {
+    // Act
+    await client.send(new PutObjectCommand({ Bucket: 'sdk', Key: 'empty', Body: Buffer.alloc(0) }));
+    const small = await client.send(new PutObjectCommand({ Bucket: 'sdk', Key: 'small.txt', Body: 'hello' }));
+    const path = join(s3.dataDir, 'big-source.bin');
+    writeFileSync(path, big);
+    const streamed = await client.send(
+      new PutObjectCommand({
+        Bucket: 'sdk',
+        Key: 'big-stream',
+        Body: createReadStream(path),
+        ContentLength: big.length,
+      }),
+    );
+    const upload = new Upload({
+      client,
+      params: { Bucket: 'sdk', Key: 'big-multipart', Body: createReadStream(path) },
+      partSize: 5 * MiB,
+      queueSize: 2,
+    });
+    const multipart = await upload.done();
+
+    // Assess
+    expect((await bodyOf(client, { Bucket: 'sdk', Key: 'empty' })).bytes.length).toBe(0);
+    expect((await bodyOf(client, { Bucket: 'sdk', Key: 'small.txt' })).bytes.toString()).toBe('hello');
+    expect(small.ETag).toBe(`"${createHash('md5').update('hello').digest('hex')}"`);
+    expect(small.ChecksumCRC32).toBe(checksumOf('CRC32', Buffer.from('hello')));
+    expect(streamed.ETag).toBe(`"${createHash('md5').update(big).digest('hex')}"`);
+    expect(sha256((await bodyOf(client, { Bucket: 'sdk', Key: 'big-stream' })).bytes)).toBe(sha256(big));
+    const parts = Array.from({ length: 10 }, (_, i) =>
+      createHash('md5')
+        .update(big.subarray(i * 5 * MiB, (i + 1) * 5 * MiB))
+        .digest(),
+    );
+    expect(multipart.ETag).toBe(`"${createHash('md5').update(Buffer.concat(parts)).digest('hex')}-10"`);
+    const got = await bodyOf(client, { Bucket: 'sdk', Key: 'big-multipart' });
+    expect(sha256(got.bytes)).toBe(sha256(big));
+    expect(got.out.ContentLength).toBe(big.length);
+  });
+
+  it('serves ranges (206), suffix and open ranges, and InvalidRange (416)', async () => {
+    // Prepare
+    await client.send(new PutObjectCommand({ Bucket: 'sdk', Key: 'digits', Body: '0123456789' }));
+
+    // Act
+    const first = await bodyOf(client, { Bucket: 'sdk', Key: 'digits', Range: 'bytes=2-4' });
+    const suffix = await bodyOf(client, { Bucket: 'sdk', Key: 'digits', Range: 'bytes=-3' });
+    const open = await bodyOf(client, { Bucket: 'sdk', Key: 'digits', Range: 'bytes=8-' });
+    const bigRange = await bodyOf(client, {
+      Bucket: 'sdk',
+      Key: 'big-multipart',
+      Range: `bytes=${7 * MiB}-${12 * MiB}`,
+    });
+    const invalid = await errorOf(
+      client.send(new GetObjectCommand({ Bucket: 'sdk', Key: 'digits', Range: 'bytes=10-' })),
+    );
+
+    // Assess
+    expect(first.bytes.toString()).toBe('234');
+    expect(first.out.ContentRange).toBe('bytes 2-4/10');
+    expect(first.out.$metadata.httpStatusCode).toBe(206);
+    expect(suffix.bytes.toString()).toBe('789');
+    expect(open.bytes.toString()).toBe('89');
+    expect(bigRange.bytes.equals(big.subarray(7 * MiB, 12 * MiB + 1))).toBe(true);
+    expect(invalid).toEqual({ name: 'InvalidRange', status: 416 });
+  });
+
+  it('keeps versions, delete markers and restores by deleting a version', async () => {
+    // Prepare
+    await client.send(new CreateBucketCommand({ Bucket: 'versioned' }));
+    await client.send(
+      new PutBucketVersioningCommand({ Bucket: 'versioned', VersioningConfiguration: { Status: 'Enabled' } }),
+    );
+
+    // Act
+    const v1 = await client.send(new PutObjectCommand({ Bucket: 'versioned', Key: 'k', Body: 'one' }));
+    const v2 = await client.send(new PutObjectCommand({ Bucket: 'versioned', Key: 'k', Body: 'two' }));
+    const marker = await client.send(new DeleteObjectCommand({ Bucket: 'versioned', Key: 'k' }));
+    const afterDelete = await errorOf(client.send(new GetObjectCommand({ Bucket: 'versioned', Key: 'k' })));
+    const old = await bodyOf(client, { Bucket: 'versioned', Key: 'k', VersionId: v1.VersionId });
+    const versions = await client.send(new ListObjectVersionsCommand({ Bucket: 'versioned' }));
+    await client.send(
+      new DeleteObjectCommand({ Bucket: 'versioned', Key: 'k', VersionId: marker.VersionId }),
+    );
+    const restored = await bodyOf(client, { Bucket: 'versioned', Key: 'k' });
+
+    // Assess
+    expect(v1.VersionId).toMatch(/^[\w-]{20,}$/);
+    expect(v2.VersionId).not.toBe(v1.VersionId);
+    expect(marker.DeleteMarker).toBe(true);
+    expect(afterDelete).toEqual({ name: 'NoSuchKey', status: 404 });
+    expect(old.bytes.toString()).toBe('one');
+    expect(versions.Versions?.map((v) => v.VersionId)).toEqual([v2.VersionId, v1.VersionId]);
+    expect(versions.DeleteMarkers?.[0]).toMatchObject({ VersionId: marker.VersionId, IsLatest: true });
+    expect(restored.bytes.toString()).toBe('two');
+    expect(restored.out.VersionId).toBe(v2.VersionId);
+    expect((await client.send(new GetBucketVersioningCommand({ Bucket: 'versioned' }))).Status).toBe(
+      'Enabled',
+    );
+  });
+
+  it('lists with prefix, delimiter, common prefixes and continuation tokens', async () => {
+    // Prepare
+    await client.send(new CreateBucketCommand({ Bucket: 'listing' }));
+    const keys = ['a/1', 'a/2', 'b/x/1', 'c', 'd e+f', 'e/1'];
+    for (const Key of keys) await client.send(new PutObjectCommand({ Bucket: 'listing', Key, Body: Key }));
+
+    // Act
+    const pages: { keys: string[]; prefixes: string[] }[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({ Bucket: 'listing', Delimiter: '/', MaxKeys: 2, ContinuationToken: token }),
+      );
+      pages.push({
+        keys: (page.Contents ?? []).map((c) => c.Key!),
+        prefixes: (page.CommonPrefixes ?? []).map((p) => p.Prefix!),
+      });
+      token = page.NextContinuationToken;
+    } while (token);
+    const underA = await client.send(new ListObjectsV2Command({ Bucket: 'listing', Prefix: 'a/' }));
+    const after = await client.send(new ListObjectsV2Command({ Bucket: 'listing', StartAfter: 'c' }));
+
+    // Assess
+    expect(pages.flatMap((p) => p.prefixes)).toEqual(['a/', 'b/', 'e/']);
+    expect(pages.flatMap((p) => p.keys)).toEqual(['c', 'd e+f']);
+    expect(pages).toHaveLength(3);
+    expect(underA.Contents?.map((c) => c.Key)).toEqual(['a/1', 'a/2']);
+    expect(after.Contents?.map((c) => c.Key)).toEqual(['d e+f', 'e/1']);
+  });
+
+  it('copies objects with COPY and REPLACE metadata directives and from a version', async () => {
+    // Prepare
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'sdk',
+        Key: 'meta.txt',
+        Body: 'meta',
+        ContentType: 'text/plain',
+        Metadata: { color: 'blue' },
+      }),
+    );
+
+    // Act
+    await client.send(new CopyObjectCommand({ Bucket: 'sdk', Key: 'copy1', CopySource: 'sdk/meta.txt' }));
+    await client.send(
+      new CopyObjectCommand({
+        Bucket: 'sdk',
+        Key: 'copy2',
+        CopySource: '/sdk/meta.txt',
+        MetadataDirective: 'REPLACE',
+        ContentType: 'application/json',
+        Metadata: { color: 'red' },
+      }),
+    );
+    const v1 = (
+      await client.send(new ListObjectVersionsCommand({ Bucket: 'versioned', Prefix: 'k' }))
+    ).Versions!.at(-1)!;
+    await client.send(
+      new CopyObjectCommand({
+        Bucket: 'sdk',
+        Key: 'copy3',
+        CopySource: `versioned/k?versionId=${v1.VersionId}`,
+      }),
+    );
+    const self = await errorOf(
+      client.send(new CopyObjectCommand({ Bucket: 'sdk', Key: 'meta.txt', CopySource: 'sdk/meta.txt' })),
+    );
+
+    // Assess
+    const h1 = await client.send(new HeadObjectCommand({ Bucket: 'sdk', Key: 'copy1' }));
+    const h2 = await client.send(new HeadObjectCommand({ Bucket: 'sdk', Key: 'copy2' }));
+    expect([h1.ContentType, h1.Metadata?.color]).toEqual(['text/plain', 'blue']);
+    expect([h2.ContentType, h2.Metadata?.color]).toEqual(['application/json', 'red']);
+    expect((await bodyOf(client, { Bucket: 'sdk', Key: 'copy3' })).bytes.toString()).toBe('one');
+    expect(self).toEqual({ name: 'InvalidRequest', status: 400 });
+  });
+
+  it('accepts, stores and returns SSE-KMS headers (default key alias/aws/s3)', async () => {
+    // Act
+    const put = await client.send(
+      new PutObjectCommand({
+        Bucket: 'sdk',
+        Key: 'kms',
+        Body: 'x',
+        ServerSideEncryption: 'aws:kms',
+        BucketKeyEnabled: true,
+      }),
+    );
+    const withKey = await client.send(
+      new PutObjectCommand({
+        Bucket: 'sdk',
+        Key: 'kms2',
+        Body: 'x',
+        ServerSideEncryption: 'aws:kms',
+        SSEKMSKeyId: 'arn:aws:kms:us-east-1:111122223333:key/abc',
+      }),
+    );
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'sdk', Key: 'kms' }));
+
+    // Assess
+    expect(put.ServerSideEncryption).toBe('aws:kms');
+    expect(put.SSEKMSKeyId).toBe('arn:aws:kms:us-east-1:000000000000:alias/aws/s3');
+    expect(put.BucketKeyEnabled).toBe(true);
+    expect(withKey.SSEKMSKeyId).toBe('arn:aws:kms:us-east-1:111122223333:key/abc');
+    expect([head.ServerSideEncryption, head.SSEKMSKeyId, head.BucketKeyEnabled]).toEqual([
+      'aws:kms',
+      'arn:aws:kms:us-east-1:000000000000:alias/aws/s3',
+      true,
+    ]);
+  });
+
+  it('answers S3 errors with their codes and statuses', async () => {
+    // Prepare
+    await client.send(new CreateBucketCommand({ Bucket: 'errs' }));
+    await client.send(new PutObjectCommand({ Bucket: 'errs', Key: 'k', Body: 'x' }));
+
+    // Act & Assess
+    expect(await errorOf(client.send(new GetObjectCommand({ Bucket: 'nope', Key: 'k' })))).toEqual({
+      name: 'NoSuchBucket',
+      status: 404,
+    });
+    expect(await errorOf(client.send(new GetObjectCommand({ Bucket: 'errs', Key: 'missing' })))).toEqual({
+      name: 'NoSuchKey',
+      status: 404,
+    });
+    expect(await errorOf(client.send(new HeadObjectCommand({ Bucket: 'errs', Key: 'missing' })))).toEqual({
+      name: 'NotFound',
+      status: 404,
+    });
+    expect(await errorOf(client.send(new HeadBucketCommand({ Bucket: 'nope' })))).toEqual({
+      name: 'NotFound',
+      status: 404,
+    });
+    expect(await errorOf(client.send(new CreateBucketCommand({ Bucket: 'errs' })))).toEqual({
+      name: 'BucketAlreadyOwnedByYou',
+      status: 409,
+    });
+    expect(await errorOf(client.send(new DeleteBucketCommand({ Bucket: 'errs' })))).toEqual({
+      name: 'BucketNotEmpty',
+      status: 409,
+    });
+    expect(await errorOf(client.send(new CreateBucketCommand({ Bucket: 'Bad_Name' })))).toEqual({
+      name: 'InvalidBucketName',
+      status: 400,
+    });
+    expect(
+      await errorOf(
+        client.send(
+          new GetObjectCommand({
+            Bucket: 'errs',
+            Key: 'k',
+            IfNoneMatch: '"9dd4e461268c8034f5c8564e155c67a6"',
+          }),
+        ),
+      ),
+    ).toMatchObject({ status: 304 });
+    expect(
+      await errorOf(client.send(new GetObjectCommand({ Bucket: 'errs', Key: 'k', IfMatch: '"other"' }))),
+    ).toEqual({
+      name: 'PreconditionFailed',
+      status: 412,
+    });
+    await client.send(new DeleteObjectCommand({ Bucket: 'errs', Key: 'k' }));
+    await client.send(new DeleteBucketCommand({ Bucket: 'errs' }));
+    expect(await errorOf(client.send(new HeadBucketCommand({ Bucket: 'errs' })))).toMatchObject({
+      status: 404,
+    });
+  });
+
+  it('enforces multipart rules: EntityTooSmall, InvalidPart, InvalidPartOrder, NoSuchUpload; lists parts', async () => {
+    // Prepare
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'sdk', Key: 'mp' }));
+    const p1 = await client.send(
+      new UploadPartCommand({
+        Bucket: 'sdk',
+        Key: 'mp',
+        UploadId,
+        PartNumber: 1,
+        Body: Buffer.alloc(1024, 1),
+      }),
+    );
+    const p2 = await client.send(
+      new UploadPartCommand({ Bucket: 'sdk', Key: 'mp', UploadId, PartNumber: 2, Body: Buffer.alloc(10, 2) }),
+    );
+    const complete = (Parts: { PartNumber: number; ETag?: string }[]) =>
+      client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: 'sdk',
+          Key: 'mp',
+          UploadId,
+          MultipartUpload: { Parts },
+        }),
+      );
+
+    // Act & Assess
+    const listed = await client.send(new ListPartsCommand({ Bucket: 'sdk', Key: 'mp', UploadId }));
+    expect(listed.Parts?.map((p) => [p.PartNumber, p.Size, p.ETag])).toEqual([
+      [1, 1024, p1.ETag],
+      [2, 10, p2.ETag],
+    ]);
+    expect(
+      await errorOf(
+        complete([
+          { PartNumber: 1, ETag: p1.ETag },
+          { PartNumber: 2, ETag: p2.ETag },
+        ]),
+      ),
+    ).toEqual({
+      name: 'EntityTooSmall',
+      status: 400,
+    });
+    expect(await errorOf(complete([{ PartNumber: 1, ETag: '"0000"' }]))).toEqual({
+      name: 'InvalidPart',
+      status: 400,
+    });
+    expect(
+      await errorOf(
+        complete([
+          { PartNumber: 2, ETag: p2.ETag },
+          { PartNumber: 1, ETag: p1.ETag },
+        ]),
+      ),
+    ).toEqual({
+      name: 'InvalidPartOrder',
+      status: 400,
+    });
+    const single = await complete([{ PartNumber: 1, ETag: p1.ETag }]);
+    expect(single.ETag).toMatch(/-1"$/);
+    expect((await bodyOf(client, { Bucket: 'sdk', Key: 'mp' })).bytes.equals(Buffer.alloc(1024, 1))).toBe(
+      true,
+    );
+    const second = await client.send(new CreateMultipartUploadCommand({ Bucket: 'sdk', Key: 'mp2' }));
+    await client.send(
+      new AbortMultipartUploadCommand({ Bucket: 'sdk', Key: 'mp2', UploadId: second.UploadId }),
+    );
+    expect(
+      await errorOf(
+        client.send(new ListPartsCommand({ Bucket: 'sdk', Key: 'mp2', UploadId: second.UploadId })),
+      ),
+    ).toEqual({
+      name: 'NoSuchUpload',
+      status: 404,
+    });
+  });
+});
+
+describe('S3 store over raw HTTP', () => {
+  let s3: StartedS3Store;
+  beforeAll(async () => {
+    s3 = await startS3Store();
+    await s3.client().send(new CreateBucketCommand({ Bucket: 'raw' }));
+  });
+  afterAll(async () => {
+    await s3.stop();
+  });
+
+  const put = (path: string, body: Buffer | string, headers: Record<string, string> = {}) =>
+    fetch(`${s3.endpoint}${path}`, { method: 'PUT', body, headers });
+
+  it('decodes aws-chunked bodies with trailing checksums and rejects a wrong one (BadDigest)', async () => {
+    // Prepare
+    const data = randomBytes(100_000);
+    const chunked = (trailer: string) =>
+      Buffer.concat([
+        Buffer.from(`${(65536).toString(16)}\r\n`),
+        data.subarray(0, 65536),
+        Buffer.from(`\r\n${(data.length - 65536).toString(16)}\r\n`),
+        data.subarray(65536),
+        Buffer.from(`\r\n0\r\n${trailer}\r\n\r\n`),
+      ]);
+    const headers = (algorithm: string) => ({
+      'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+      'content-encoding': 'aws-chunked',
+      'x-amz-decoded-content-length': String(data.length),
+      'x-amz-trailer': `x-amz-checksum-${algorithm}`,
+    });
+
+    // Act
+    const results = [];
+    for (const algorithm of ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const) {
+      const name = `x-amz-checksum-${algorithm.toLowerCase()}`;
+      const res = await put(
+        `/raw/chunked-${algorithm}`,
+        chunked(`${name}:${checksumOf(algorithm, data)}`),
+        headers(algorithm.toLowerCase()),
+      );
+      results.push([algorithm, res.status, res.headers.get(name) === checksumOf(algorithm, data)]);
+    }
+    const bad = await put(
+      '/raw/chunked-bad',
+      chunked(`x-amz-checksum-crc32:${checksumOf('CRC32', Buffer.from('x'))}`),
+      headers('crc32'),
+    );
+    const got = await fetch(`${s3.endpoint}/raw/chunked-SHA256`);
+    const missing = await fetch(`${s3.endpoint}/raw/chunked-bad`);
+
+    // Assess
+    expect(results.every(([, status, echoed]) => status === 200 && echoed)).toBe(true);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('<Code>BadDigest</Code>');
+    expect(Buffer.from(await got.arrayBuffer()).equals(data)).toBe(true);
+    expect(got.headers.get('content-encoding')).toBeNull();
+    expect(missing.status).toBe(404);
+  });
+
+  it('decodes SigV4 signed chunks (STREAMING-AWS4-HMAC-SHA256-PAYLOAD)', async () => {
+    // Prepare
+    const sig = 'f'.repeat(64);
+    const body = Buffer.from(
+      `5;chunk-signature=${sig}\r\nhello\r\n6;chunk-signature=${sig}\r\n world\r\n0;chunk-signature=${sig}\r\n\r\n`,
+    );
+
+    // Act
+    const res = await put('/raw/signed', body, {
+      'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+      'x-amz-decoded-content-length': '11',
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=' +
+        sig,
+    });
+
+    // Assess
+    expect(res.status).toBe(200);
+    expect(await (await fetch(`${s3.endpoint}/raw/signed`)).text()).toBe('hello world');
+  });
+
+  it('verifies Content-MD5 and x-amz-checksum-* headers on plain PUT', async () => {
+    // Act
+    const badMd5 = await put('/raw/md5', 'abc', {
+      'content-md5': createHash('md5').update('abd').digest('base64'),
+    });
+    const goodMd5 = await put('/raw/md5', 'abc', {
+      'content-md5': createHash('md5').update('abc').digest('base64'),
+    });
+    const badCrc = await put('/raw/crc', 'abc', {
+      'x-amz-checksum-crc32c': checksumOf('CRC32C', Buffer.from('abd')),
+    });
+    const badSha = await put('/raw/sha', 'abc', {
+      'x-amz-content-sha256': createHash('sha256').update('abd').digest('hex'),
+    });
+
+    // Assess
+    expect([badMd5.status, goodMd5.status, badCrc.status, badSha.status]).toEqual([400, 200, 400, 400]);
+    expect(await badMd5.text()).toContain('<Code>BadDigest</Code>');
+    expect(await badSha.text()).toContain('<Code>XAmzContentSHA256Mismatch</Code>');
+    expect((await fetch(`${s3.endpoint}/raw/crc`)).status).toBe(404);
+  });
+
+  it('serves <bucket>.localhost virtual-host addressing', async () => {
+    // Act
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${s3.endpoint}/vhost.txt`,
+        { method: 'PUT', headers: { host: `raw.localhost:${new URL(s3.endpoint).port}` } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end('v');
+    });
+    const got = await fetch(`${s3.endpoint}/raw/vhost.txt`);
+
+    // Assess
+    expect(status).toBe(200);
+    expect(await got.text()).toBe('v');
+  });
+
+  it('answers unsupported subresources with 501 NotImplemented XML and HEAD errors without body', async () => {
+    // Act
+    const acl = await fetch(`${s3.endpoint}/raw?acl`);
+    const head = await fetch(`${s3.endpoint}/raw/missing`, { method: 'HEAD' });
+    const post = await fetch(`${s3.endpoint}/raw/x`, { method: 'POST' });
+
+    // Assess
+    expect(acl.status).toBe(501);
+    expect(await acl.text()).toMatch(/<Code>NotImplemented<\/Code>.*<RequestId>[0-9A-F]{16}<\/RequestId>/s);
+    expect(acl.headers.get('x-amz-request-id')).toMatch(/^[0-9A-F]{16}$/);
+    expect(acl.headers.get('x-amz-id-2')).toBeTruthy();
+    expect(head.status).toBe(404);
+    expect(await head.text()).toBe('');
+    expect(post.status).toBe(405);
+  });
+});
+
+describe('S3 store authorizer', () => {
+  let s3: StartedS3Store;
+  beforeAll(async () => {
+    s3 = await startS3Store({
+      authorizer: {
+        authorize: ({ accessKeyId, action, key }) => {
+          if (accessKeyId !== 'JOBKEY') return { allowed: true };
+          if (action === 'read' && key?.startsWith('in/')) return { allowed: true };
+          if (action === 'write' && key?.startsWith('out/')) return { allowed: true };
+          return { allowed: false, message: `JOBKEY may not ${action} ${key ?? ''}` };
+        },
+      },
+    });
+    const admin = s3.client();
+    await admin.send(new CreateBucketCommand({ Bucket: 'art' }));
+    await admin.send(new PutObjectCommand({ Bucket: 'art', Key: 'in/a', Body: 'input' }));
+    await admin.send(new PutObjectCommand({ Bucket: 'art', Key: 'secret', Body: 'no' }));
+  });
+  afterAll(async () => {
+    await s3.stop();
+  });
+
+  it('allows what the authorizer allows and answers AccessDenied (403) otherwise', async () => {
+    // Prepare
+    const job = s3.client({ accessKeyId: 'JOBKEY' });
+
+    // Act & Assess
+    expect((await bodyOf(job, { Bucket: 'art', Key: 'in/a' })).bytes.toString()).toBe('input');
+    await job.send(new PutObjectCommand({ Bucket: 'art', Key: 'out/b', Body: 'output' }));
+    expect(await errorOf(job.send(new GetObjectCommand({ Bucket: 'art', Key: 'secret' })))).toEqual({
+      name: 'AccessDenied',
+      status: 403,
+    });
+    expect(
+      await errorOf(job.send(new PutObjectCommand({ Bucket: 'art', Key: 'in/a', Body: 'overwrite' }))),
+    ).toEqual({
+      name: 'AccessDenied',
+      status: 403,
+    });
+    expect(await errorOf(job.send(new ListObjectsV2Command({ Bucket: 'art' })))).toEqual({
+      name: 'AccessDenied',
+      status: 403,
+    });
+    expect((await bodyOf(s3.client(), { Bucket: 'art', Key: 'in/a' })).bytes.toString()).toBe('input');
+    const presignedStyle = await fetch(
+      `${s3.endpoint}/art/secret?X-Amz-Credential=JOBKEY%2F20260101%2Fus-east-1%2Fs3%2Faws4_request`,
+    );
+    expect(presignedStyle.status).toBe(403);
+  });
+});
+
+describe('S3 store ArtifactStore API', () => {
+  let s3: StartedS3Store;
+  beforeAll(async () => {
+    s3 = await startS3Store();
+  });
+  afterAll(async () => {
+    await s3.stop();
+  });
+
+  it('puts, heads, gets and deletes artifacts visible to SDK clients', async () => {
+    // Prepare
+    const { artifacts } = s3.service;
+
+    // Act
+    await artifacts.ensureBucket('engine-artifacts');
+    await artifacts.ensureBucket('engine-artifacts');
+    const put = await artifacts.putObject('engine-artifacts', 'p/Source/x.zip', Buffer.from('zip'), {
+      contentType: 'application/zip',
+      sse: { algorithm: 'aws:kms' },
+    });
+    const head = await artifacts.headObject('engine-artifacts', 'p/Source/x.zip');
+    const viaSdk = await s3
+      .client()
+      .send(new HeadObjectCommand({ Bucket: 'engine-artifacts', Key: 'p/Source/x.zip' }));
+    const got = await artifacts.getObject('engine-artifacts', 'p/Source/x.zip');
+    const chunks: Buffer[] = [];
+    for await (const c of got.body) chunks.push(c as Buffer);
+    await artifacts.deleteObject('engine-artifacts', 'p/Source/x.zip');
+
+    // Assess
+    expect(head).toMatchObject({ size: 3, etag: put.etag });
+    expect([viaSdk.ContentType, viaSdk.SSEKMSKeyId]).toEqual([
+      'application/zip',
+      'arn:aws:kms:us-east-1:000000000000:alias/aws/s3',
+    ]);
+    expect(Buffer.concat(chunks).toString()).toBe('zip');
+    expect(await artifacts.headObject('engine-artifacts', 'p/Source/x.zip')).toBeUndefined();
+    await expect(artifacts.getObject('engine-artifacts', 'p/Source/x.zip')).rejects.toMatchObject({
+      code: 'NoSuchKey',
+    });
+    await expect(artifacts.getObject('no-bucket', 'x')).rejects.toMatchObject({ code: 'NoSuchBucket' });
+  });
+});
+
+describe('S3 store survives reading its data dir again', () => {
+  it('keeps objects across a restart on the same data dir', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'cpkit-s3-restart-'));
+    const { createS3Service } = await import('../../local/s3/index.js');
+    const first = createS3Service({ dataDir: dir, region: 'us-east-1' });
+    await first.artifacts.ensureBucket('keep');
+    await first.artifacts.putObject('keep', 'k', 'kept');
+    await first.close();
+
+    // Act
+    const second = createS3Service({ dataDir: dir, region: 'us-east-1' });
+    const got = await second.artifacts.getObject('keep', 'k');
+    const text = (await got.body.toArray()).map(String).join('');
+    await second.close();
+    rmSync(dir, { recursive: true, force: true });
+
+    // Assess
+    expect(text).toBe('kept');
+  });
+});
