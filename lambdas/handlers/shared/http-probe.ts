@@ -41,13 +41,23 @@ export async function probeUrl(spec: ProbeSpec): Promise<ProbeResult> {
   const timeout = AbortSignal.timeout(Math.max(1, spec.timeoutMs));
   const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
   const latency = () => Math.round(performance.now() - started);
+  // fetch refuses URLs with user info: send it as basic auth instead.
+  const target = new URL(spec.url);
+  const headers: Record<string, string> = { 'user-agent': 'codepipeline-kit-http-check' };
+  if (target.username || target.password) {
+    const user = decodeURIComponent(target.username);
+    const pass = decodeURIComponent(target.password);
+    headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    target.username = '';
+    target.password = '';
+  }
   try {
-    const response = await fetch(spec.url, {
+    const response = await fetch(target, {
       method: 'GET',
       // A 3xx expectation checks the redirect itself, anything else follows it.
       redirect: spec.expectStatus >= 300 && spec.expectStatus < 400 ? 'manual' : 'follow',
       signal,
-      headers: { 'user-agent': 'codepipeline-kit-http-check' },
+      headers,
     });
     const status = response.status;
     if (status !== spec.expectStatus) {
@@ -77,7 +87,12 @@ export async function probeUrl(spec: ProbeSpec): Promise<ProbeResult> {
       return { ok: false, latencyMs: latency(), problem: 'the check was cut short by the function timeout' };
     }
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const detail = cause?.code ?? cause?.message ?? (err as Error).message;
+    // Messages may quote the URL (with its query): show it the way summaries do.
+    const detail = String(cause?.code ?? cause?.message ?? (err as Error).message)
+      .split(spec.url)
+      .join(displayUrl(spec.url))
+      .split(target.toString())
+      .join(displayUrl(spec.url));
     return { ok: false, latencyMs: latency(), problem: `expected HTTP ${spec.expectStatus}, the request failed: ${detail}` };
   }
 }
