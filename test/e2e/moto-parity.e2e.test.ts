@@ -30,7 +30,7 @@ function call(
         let data = '';
         res.on('data', (d: Buffer) => (data += d.toString()));
         res.on('end', () => {
-          let json: any = {};
+          let json: any;
           try {
             json = data ? JSON.parse(data) : {};
           } catch {
