@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerServeCommand } from './commands/serve.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { packageVersion } from './package-root.js';
 
 /**
@@ -14,6 +15,7 @@ export function createProgram(): Command {
     .version(packageVersion(), '-v, --version', 'print the version')
     .showHelpAfterError();
   registerServeCommand(program);
+  registerWorkerCommand(program);
   return program;
 }
 
