@@ -3,7 +3,7 @@ import {
   PutApprovalResultCommand,
   type CodePipelineClient,
 } from '@aws-sdk/client-codepipeline';
-import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import {
   APPROVAL_LINK_PARAM,
   approvalConfirmationMac,
@@ -125,7 +125,7 @@ export function createCallbackHandler(deps: CallbackDependencies = {}) {
   const loadSecret = deps.secret ?? (() => loadApprovalSigningSecret());
   const now = deps.now ?? (() => new Date());
 
-  return async function handle(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
+  return async function handle(event: LambdaFunctionURLEvent): Promise<PageResponse> {
     const redactor = new Redactor({ extraKeys: ['link', 'confirm'] });
     const logger = createJobLogger({ redactor, loggerOptions: { serviceName: 'approval-callback' } });
     const method = (event.requestContext?.http?.method ?? 'GET').toUpperCase();
