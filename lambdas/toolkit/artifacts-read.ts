@@ -1,5 +1,5 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { constants as fsConstants, createWriteStream } from 'node:fs';
+import { constants as fsConstants } from 'node:fs';
 import { lstat, mkdir, open, realpath, rm } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -87,11 +87,11 @@ export interface InputArtifact {
  *
  * @example
  * ```ts
- * export const handler = withJob(async (job, run) => {
- *   const source = await openInputArtifact(job, 'SourceArtifact');
+ * export const handler = withJob(async (run) => {
+ *   const source = await openInputArtifact(run.job, 'SourceArtifact');
  *   try {
  *     const config = JSON.parse(await source.readText('config/app.json'));
- *     await run.succeed({ summary: `${source.entries.length} entries, app ${config.name}` });
+ *     return { summary: `${source.entries.length} entries, app ${config.name}` };
  *   } finally {
  *     source.close();
  *   }
@@ -129,7 +129,8 @@ export async function openInputArtifact(
         lazyEntries: true,
         autoClose: false,
         decodeStrings: false,
-        validateEntrySizes: true,
+        // Sizes are enforced by ZipBudget.meter, which names the entry and the rule.
+        validateEntrySizes: false,
       })
       .catch((err: unknown) => {
         throw asZipError(name, err);
@@ -149,7 +150,7 @@ export async function openInputArtifact(
  * @example
  * ```ts
  * const dir = await mkdtemp(join(tmpdir(), 'src-'));
- * const { files } = await extractInputArtifact(job, 'SourceArtifact', dir);
+ * const { files } = await extractInputArtifact(run.job, 'SourceArtifact', dir);
  * ```
  */
 export async function extractInputArtifact(
@@ -350,7 +351,7 @@ async function extractEntries(
       fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC | fsConstants.O_NOFOLLOW,
       mode,
     );
-    const out = createWriteStream('', { fd: handle.fd, autoClose: true });
+    const out = handle.createWriteStream();
     try {
       await pipeline(await openEntry(entry), out);
     } catch (err) {

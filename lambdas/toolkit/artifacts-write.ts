@@ -98,11 +98,11 @@ export interface WriteOutputArtifactResult {
  *
  * @example
  * ```ts
- * const result = await writeOutputArtifact(job, 'BuildOutput', [
+ * const result = await writeOutputArtifact(run.job, 'BuildOutput', [
  *   { path: 'version.txt', content: '1.2.3\n' },
  *   { path: 'app.js', content: () => createReadStream('/tmp/build/app.js') },
  * ]);
- * await run.succeed({ outputVariables: { sha256: result.sha256 } });
+ * return { outputVariables: { sha256: result.sha256 } };
  * ```
  */
 export async function writeOutputArtifact(

@@ -1,6 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import yauzl from 'yauzl';
-import { UnsafeArtifactEntryError } from './artifact-errors.js';
+import { InvalidArtifactError, UnsafeArtifactEntryError } from './artifact-errors.js';
 import { DEFAULT_ZIP_SAFETY_LIMITS, type ZipSafetyLimits } from './artifact-limits.js';
 
 /** Unix file type bits in the upper 16 bits of a zip entry's external attributes. */
@@ -22,7 +22,7 @@ export interface SafeEntryPath {
 export function safeEntryPath(artifactName: string, entry: yauzl.Entry): SafeEntryPath {
   const raw = entry.fileNameRaw ?? (entry.fileName as unknown as Buffer);
   const name = Buffer.isBuffer(raw)
-    ? yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, false)
+    ? yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, true)
     : String(raw);
   return checkEntryName(artifactName, name);
 }
@@ -144,6 +144,18 @@ export class ZipBudget {
           return;
         }
         callback(null, chunk);
+      },
+      flush: (callback: TransformCallback) => {
+        if (entryBytes < declaredSize) {
+          callback(
+            new InvalidArtifactError(
+              this.artifactName,
+              `entry "${path}" holds ${entryBytes} bytes, fewer than its declared ${declaredSize} (truncated or corrupt)`,
+            ),
+          );
+          return;
+        }
+        callback();
       },
     });
   }
