@@ -4,7 +4,8 @@ import type { CodePipelineJobEvent } from '../toolkit/job-event.js';
 import type { Artifact } from '../toolkit/types.js';
 
 /** An artifact to put into a built event: a name, or name plus details. */
-export type ArtifactSpec = string | { name: string; revision?: string | null; bucketName?: string; objectKey?: string };
+export type ArtifactSpec =
+  string | { name: string; revision?: string | null; bucketName?: string; objectKey?: string };
 
 /** Options of {@link buildJobEvent}; every member has a realistic default. */
 export interface JobEventOptions {
@@ -33,7 +34,9 @@ export interface JobEventOptions {
    * Artifact credentials: `false` leaves them out; a partial object overrides the random temporary ones.
    * @default - random temporary credentials (ASIA... key id) expiring in one hour
    */
-  readonly credentials?: false | Partial<{ accessKeyId: string; secretAccessKey: string; sessionToken: string; expirationTime: number }>;
+  readonly credentials?:
+    | false
+    | Partial<{ accessKeyId: string; secretAccessKey: string; sessionToken: string; expirationTime: number }>;
   /**
    * Continuation: the raw token, or `{ state }` to serialize state the way `continueLater` does.
    * @default - absent (a first invocation)
@@ -69,7 +72,9 @@ export function buildJobEvent(options: JobEventOptions = {}): CodePipelineJobEve
         type: 'S3',
         s3Location: {
           bucketName: s.bucketName ?? bucketName,
-          objectKey: s.objectKey ?? `${pipeline}/${s.name.slice(0, 10)}/${randomBytes(4).toString('base64url').slice(0, 7)}`,
+          objectKey:
+            s.objectKey ??
+            `${pipeline}/${s.name.slice(0, 10)}/${randomBytes(4).toString('base64url').slice(0, 7)}`,
         },
       },
     };
@@ -80,7 +85,9 @@ export function buildJobEvent(options: JobEventOptions = {}): CodePipelineJobEve
   };
   if (options.userParameters !== undefined) {
     configuration.UserParameters =
-      typeof options.userParameters === 'string' ? options.userParameters : JSON.stringify(options.userParameters);
+      typeof options.userParameters === 'string'
+        ? options.userParameters
+        : JSON.stringify(options.userParameters);
   }
   const data: Record<string, unknown> = {
     actionConfiguration: { configuration },
@@ -90,7 +97,9 @@ export function buildJobEvent(options: JobEventOptions = {}): CodePipelineJobEve
   if (options.credentials !== false) data.artifactCredentials = buildArtifactCredentials(options.credentials);
   if (options.continuation !== undefined) {
     data.continuationToken =
-      typeof options.continuation === 'string' ? options.continuation : JSON.stringify(options.continuation.state ?? null);
+      typeof options.continuation === 'string'
+        ? options.continuation
+        : JSON.stringify(options.continuation.state ?? null);
   }
   if (options.encryptionKey) {
     data.encryptionKey = {
@@ -102,7 +111,11 @@ export function buildJobEvent(options: JobEventOptions = {}): CodePipelineJobEve
     };
   }
   return {
-    'CodePipeline.job': { id: options.jobId ?? randomUUID(), accountId: options.accountId ?? '123456789012', data },
+    'CodePipeline.job': {
+      id: options.jobId ?? randomUUID(),
+      accountId: options.accountId ?? '123456789012',
+      data,
+    },
   } as unknown as CodePipelineJobEvent;
 }
 
@@ -117,7 +130,12 @@ export function buildJobEvent(options: JobEventOptions = {}): CodePipelineJobEve
  * ```
  */
 export function buildArtifactCredentials(
-  overrides: Partial<{ accessKeyId: string; secretAccessKey: string; sessionToken: string; expirationTime: number }> = {},
+  overrides: Partial<{
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken: string;
+    expirationTime: number;
+  }> = {},
 ): { accessKeyId: string; secretAccessKey: string; sessionToken: string; expirationTime: number } {
   const upper = (n: number) =>
     Array.from(randomBytes(n), (b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[b % 32]).join('');
@@ -157,7 +175,13 @@ export interface FakeLambdaContext {
  * ```
  */
 export function createLambdaContext(
-  options: { timeoutMs?: number; functionName?: string; now?: () => number; region?: string; accountId?: string } = {},
+  options: {
+    timeoutMs?: number;
+    functionName?: string;
+    now?: () => number;
+    region?: string;
+    accountId?: string;
+  } = {},
 ): FakeLambdaContext {
   const now = options.now ?? Date.now;
   const deadline = now() + (options.timeoutMs ?? 3_000);

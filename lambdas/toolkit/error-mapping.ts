@@ -44,7 +44,10 @@ const ACCESS_DENIED_NAMES = new Set(
  */
 export function failureFromError(err: unknown, redactor: Redactor): { type: FailureType; message: string } {
   const type = failureTypeOf(err);
-  return { type, message: truncateWithMarker(redactor.redactText(safeMessage(err)), FAILURE_MESSAGE_MAX_CHARS) };
+  return {
+    type,
+    message: truncateWithMarker(redactor.redactText(safeMessage(err)), FAILURE_MESSAGE_MAX_CHARS),
+  };
 }
 
 function failureTypeOf(err: unknown): FailureType {

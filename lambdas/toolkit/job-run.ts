@@ -21,7 +21,14 @@ import {
   encodeContinuationState,
 } from './report.js';
 import { TimeoutGuard, type RemainingTimeSource } from './timeout-guard.js';
-import type { ContinueOptions, FailOptions, FailureType, Job, ReportOutcome, SucceedOptions } from './types.js';
+import type {
+  ContinueOptions,
+  FailOptions,
+  FailureType,
+  Job,
+  ReportOutcome,
+  SucceedOptions,
+} from './types.js';
 import { describeZodIssues } from './zod-issues.js';
 
 /** Options shared by {@link JobRun}, `withJob` and `codePipelineJob`. */
@@ -248,14 +255,18 @@ export class JobRun<TParams = string | undefined, TState = unknown> {
       throw err;
     }
     const reported = this.settled ?? (await this.reporting?.catch(() => undefined));
-    this.logger.error(reported ? 'handler threw after the job was reported' : 'handler failed', { error: err });
+    this.logger.error(reported ? 'handler threw after the job was reported' : 'handler failed', {
+      error: err,
+    });
     const outcome = reported ?? (await this.reportError(err));
     if (this.options.rethrow) throw err;
     return outcome;
   }
 
   /** Runs `fn` with begin/finish/handleError and the timeout guard; the core of `withJob`. */
-  public async execute(fn: (run: this) => Promise<JobHandlerResult> | JobHandlerResult): Promise<ReportOutcome> {
+  public async execute(
+    fn: (run: this) => Promise<JobHandlerResult> | JobHandlerResult,
+  ): Promise<ReportOutcome> {
     if (!(await this.begin())) return this.settled!;
     try {
       const raced = await Promise.race([
@@ -312,7 +323,10 @@ export class JobRun<TParams = string | undefined, TState = unknown> {
 
   private async report(
     kind: ReportOutcome['kind'],
-    build: () => { input: PutJobSuccessResultInput | PutJobFailureResultInput; outcome: Omit<ReportOutcome, 'alreadyClosed'> },
+    build: () => {
+      input: PutJobSuccessResultInput | PutJobFailureResultInput;
+      outcome: Omit<ReportOutcome, 'alreadyClosed'>;
+    },
   ): Promise<ReportOutcome> {
     if (this.settled || this.reporting) {
       const first = this.settled ?? (await this.reporting!);
@@ -346,7 +360,10 @@ export class JobRun<TParams = string | undefined, TState = unknown> {
       await this.client.send(command as PutJobSuccessResultCommand);
     } catch (err) {
       if ((err as { name?: string }).name === 'InvalidJobStateException') {
-        this.logger.warn('job is no longer open (InvalidJobStateException): an earlier delivery reported it, it timed out, or it was stopped', { attempted: kind });
+        this.logger.warn(
+          'job is no longer open (InvalidJobStateException): an earlier delivery reported it, it timed out, or it was stopped',
+          { attempted: kind },
+        );
         return { ...outcome, alreadyClosed: true };
       }
       throw new JobReportError(

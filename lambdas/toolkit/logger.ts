@@ -100,7 +100,10 @@ export class Redactor {
  *
  * @internal
  */
-export function jobSecretValues(job: Job<unknown>, secretConfigurationKeys: readonly string[] = []): string[] {
+export function jobSecretValues(
+  job: Job<unknown>,
+  secretConfigurationKeys: readonly string[] = [],
+): string[] {
   const c = job.artifactCredentials;
   return [
     c?.accessKeyId,

@@ -39,16 +39,24 @@ export function truncateWithMarker(text: string, max: number): string {
  */
 export function buildSuccessInput(jobId: string, options: SucceedOptions = {}): PutJobSuccessResultInput {
   const input: PutJobSuccessResultInput = { jobId, executionDetails: executionDetails(options) };
-  if (options.outputVariables !== undefined) input.outputVariables = checkOutputVariables(options.outputVariables);
+  if (options.outputVariables !== undefined)
+    input.outputVariables = checkOutputVariables(options.outputVariables);
   if (options.currentRevision !== undefined) {
     const r = options.currentRevision;
     checkLength('currentRevision.revision', r.revision, 1, REVISION_MAX_CHARS);
-    checkLength('currentRevision.changeIdentifier', r.changeIdentifier, 1, REVISION_CHANGE_IDENTIFIER_MAX_CHARS);
+    checkLength(
+      'currentRevision.changeIdentifier',
+      r.changeIdentifier,
+      1,
+      REVISION_CHANGE_IDENTIFIER_MAX_CHARS,
+    );
     input.currentRevision = {
       revision: r.revision,
       changeIdentifier: r.changeIdentifier,
       created: r.created,
-      revisionSummary: r.revisionSummary ? truncateWithMarker(r.revisionSummary, REVISION_SUMMARY_MAX_CHARS) : undefined,
+      revisionSummary: r.revisionSummary
+        ? truncateWithMarker(r.revisionSummary, REVISION_SUMMARY_MAX_CHARS)
+        : undefined,
     };
   }
   if (input.executionDetails === undefined) delete input.executionDetails;
@@ -95,7 +103,11 @@ export function buildFailureInput(
   const text = typeof message === 'string' && message.length > 0 ? message : '(no message)';
   return {
     jobId,
-    failureDetails: { type, message: truncateWithMarker(text, FAILURE_MESSAGE_MAX_CHARS), externalExecutionId },
+    failureDetails: {
+      type,
+      message: truncateWithMarker(text, FAILURE_MESSAGE_MAX_CHARS),
+      externalExecutionId,
+    },
   };
 }
 
@@ -108,7 +120,9 @@ export function encodeContinuationState(state: unknown): string {
   try {
     token = JSON.stringify(state === undefined ? null : state);
   } catch (err) {
-    throw new JobReportValidationError(`continuation state is not JSON-serializable: ${(err as Error).message}`);
+    throw new JobReportValidationError(
+      `continuation state is not JSON-serializable: ${(err as Error).message}`,
+    );
   }
   if (token === undefined) throw new JobReportValidationError('continuation state is not JSON-serializable');
   if (token.length > CONTINUATION_TOKEN_MAX_CHARS) {
@@ -135,7 +149,11 @@ export function decodeContinuationState(token: string): unknown {
 function executionDetails(options: ContinueOptions): PutJobSuccessResultInput['executionDetails'] {
   const { summary, externalExecutionId, percentComplete } = options;
   if (percentComplete !== undefined) {
-    if (!Number.isInteger(percentComplete) || percentComplete < PERCENT_COMPLETE_MIN || percentComplete > PERCENT_COMPLETE_MAX) {
+    if (
+      !Number.isInteger(percentComplete) ||
+      percentComplete < PERCENT_COMPLETE_MIN ||
+      percentComplete > PERCENT_COMPLETE_MAX
+    ) {
       throw new JobReportValidationError(
         `percentComplete must be an integer from ${PERCENT_COMPLETE_MIN} to ${PERCENT_COMPLETE_MAX}, got ${String(percentComplete)}`,
       );

@@ -33,7 +33,10 @@ export class TimeoutGuard {
     const first = this.readRemaining();
     this.functionTimeoutMs = first;
     this.marginMs =
-      marginMs ?? (Number.isFinite(first) ? Math.min(TIMEOUT_MARGIN_MAX_MS, Math.floor(first * TIMEOUT_MARGIN_FRACTION)) : 0);
+      marginMs ??
+      (Number.isFinite(first)
+        ? Math.min(TIMEOUT_MARGIN_MAX_MS, Math.floor(first * TIMEOUT_MARGIN_FRACTION))
+        : 0);
   }
 
   /** Time left before the guard fires, in ms (Infinity without a Lambda context). */

@@ -27,7 +27,8 @@ export function formatPath(root: string, path: readonly PropertyKey[]): string {
   let out = root;
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
-    else if (typeof segment === 'string' && /^[A-Za-z_$][\w$]*$/.test(segment)) out += `${out ? '.' : ''}${segment}`;
+    else if (typeof segment === 'string' && /^[A-Za-z_$][\w$]*$/.test(segment))
+      out += `${out ? '.' : ''}${segment}`;
     else out += `[${JSON.stringify(String(segment))}]`;
   }
   return out || '(root)';

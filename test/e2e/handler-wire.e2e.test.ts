@@ -63,7 +63,8 @@ let recorder: JsonRecorder;
 let target: HttpTarget;
 
 beforeAll(async () => {
-  if (!existsSync(bundle)) execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--quiet'], { cwd: root });
+  if (!existsSync(bundle))
+    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--quiet'], { cwd: root });
   [recorder, target] = await Promise.all([
     startJsonRecorder(),
     startHttpTarget({
@@ -80,20 +81,30 @@ describe('Wire: built http-check bundle reporting over JSON 1.1', () => {
     recorder.requests.length = 0;
     const creds = buildArtifactCredentials();
     const jobId = '5e0c8a7b-1d2e-4f30-8a41-b2c3d4e5f607';
-    const event = buildJobEvent({ jobId, credentials: creds, userParameters: { url: `${target.url}/health` } });
+    const event = buildJobEvent({
+      jobId,
+      credentials: creds,
+      userParameters: { url: `${target.url}/health` },
+    });
 
     // Act
     const child = await runChild(recorder.url, event);
 
     // Assess
     expect(child.code, child.stderr).toBe(0);
-    expect(recorder.requests.map((r) => r.headers['x-amz-target'])).toEqual(['CodePipeline_20150709.PutJobSuccessResult']);
+    expect(recorder.requests.map((r) => r.headers['x-amz-target'])).toEqual([
+      'CodePipeline_20150709.PutJobSuccessResult',
+    ]);
     const [req] = recorder.requests;
     expect(req.headers['content-type']).toBe('application/x-amz-json-1.1');
-    expect(req.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAFUNCTIONROLE0001\/\d{8}\/us-east-1\/codepipeline\/aws4_request/);
+    expect(req.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIAFUNCTIONROLE0001\/\d{8}\/us-east-1\/codepipeline\/aws4_request/,
+    );
     expect(req.body).toEqual({
       jobId,
-      executionDetails: { summary: expect.stringMatching(/\/health answered HTTP 200 in \d+ ms \(attempt 1\)$/) },
+      executionDetails: {
+        summary: expect.stringMatching(/\/health answered HTTP 200 in \d+ ms \(attempt 1\)$/),
+      },
       outputVariables: { status: '200', latencyMs: expect.stringMatching(/^\d+$/) },
     });
     expect(child.stdout).toContain('OUTCOME {"kind":"succeeded"');
@@ -107,14 +118,20 @@ describe('Wire: built http-check bundle reporting over JSON 1.1', () => {
     recorder.requests.length = 0;
     const creds = buildArtifactCredentials();
     const jobId = '6f1d9b8c-2e3f-4a51-9b62-c3d4e5f60718';
-    const event = buildJobEvent({ jobId, credentials: creds, userParameters: { url: `${target.url}/broken`, retries: 1 } });
+    const event = buildJobEvent({
+      jobId,
+      credentials: creds,
+      userParameters: { url: `${target.url}/broken`, retries: 1 },
+    });
 
     // Act
     const child = await runChild(recorder.url, event);
 
     // Assess
     expect(child.code, child.stderr).toBe(0);
-    expect(recorder.requests.map((r) => r.headers['x-amz-target'])).toEqual(['CodePipeline_20150709.PutJobFailureResult']);
+    expect(recorder.requests.map((r) => r.headers['x-amz-target'])).toEqual([
+      'CodePipeline_20150709.PutJobFailureResult',
+    ]);
     expect(recorder.requests[0].body).toEqual({
       jobId,
       failureDetails: {

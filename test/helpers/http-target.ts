@@ -9,7 +9,12 @@ export interface HttpTarget {
   close(): Promise<void>;
 }
 
-export type Route = (hit: number) => { status: number; body?: string; delayMs?: number; headers?: Record<string, string> };
+export type Route = (hit: number) => {
+  status: number;
+  body?: string;
+  delayMs?: number;
+  headers?: Record<string, string>;
+};
 
 /** Starts a target on 127.0.0.1, port 0; unknown paths answer 404. */
 export async function startHttpTarget(routes: Record<string, Route>): Promise<HttpTarget> {

@@ -37,9 +37,18 @@ export const handler = withJob(
       const budget = run.remainingTimeMs() - REPORT_RESERVE_MS;
       if (run.signal.aborted || (attempts > 0 && budget < 100)) break;
       attempts++;
-      last = await probeUrl({ ...p, timeoutMs: Math.min(p.timeoutMs, Math.max(100, budget)), signal: run.signal });
+      last = await probeUrl({
+        ...p,
+        timeoutMs: Math.min(p.timeoutMs, Math.max(100, budget)),
+        signal: run.signal,
+      });
       if (last.ok) {
-        run.logger.info('check passed', { url: shown, status: last.status, latencyMs: last.latencyMs, attempts });
+        run.logger.info('check passed', {
+          url: shown,
+          status: last.status,
+          latencyMs: last.latencyMs,
+          attempts,
+        });
         return {
           summary: `GET ${shown} answered HTTP ${last.status} in ${last.latencyMs} ms (attempt ${attempts})`,
           outputVariables: { status: String(last.status), latencyMs: String(last.latencyMs) },

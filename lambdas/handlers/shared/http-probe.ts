@@ -62,7 +62,12 @@ export async function probeUrl(spec: ProbeSpec): Promise<ProbeResult> {
     const status = response.status;
     if (status !== spec.expectStatus) {
       await response.body?.cancel();
-      return { ok: false, status, latencyMs: latency(), problem: `expected HTTP ${spec.expectStatus}, got ${status}` };
+      return {
+        ok: false,
+        status,
+        latencyMs: latency(),
+        problem: `expected HTTP ${spec.expectStatus}, got ${status}`,
+      };
     }
     if (spec.bodyContains !== undefined) {
       const body = await readText(response, MAX_BODY_BYTES);
@@ -81,7 +86,11 @@ export async function probeUrl(spec: ProbeSpec): Promise<ProbeResult> {
     return { ok: true, status, latencyMs: latency() };
   } catch (err) {
     if (timeout.aborted) {
-      return { ok: false, latencyMs: latency(), problem: `expected HTTP ${spec.expectStatus}, got no response within ${spec.timeoutMs} ms` };
+      return {
+        ok: false,
+        latencyMs: latency(),
+        problem: `expected HTTP ${spec.expectStatus}, got no response within ${spec.timeoutMs} ms`,
+      };
     }
     if (spec.signal?.aborted) {
       return { ok: false, latencyMs: latency(), problem: 'the check was cut short by the function timeout' };
@@ -93,7 +102,11 @@ export async function probeUrl(spec: ProbeSpec): Promise<ProbeResult> {
       .join(displayUrl(spec.url))
       .split(target.toString())
       .join(displayUrl(spec.url));
-    return { ok: false, latencyMs: latency(), problem: `expected HTTP ${spec.expectStatus}, the request failed: ${detail}` };
+    return {
+      ok: false,
+      latencyMs: latency(),
+      problem: `expected HTTP ${spec.expectStatus}, the request failed: ${detail}`,
+    };
   }
 }
 

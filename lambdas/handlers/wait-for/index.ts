@@ -56,13 +56,22 @@ export const handler = withJob(
       await sleep(wait, run.signal);
       state.attempts += 1;
       state.nextCheckAt = Date.now() + p.intervalSeconds * 1_000;
-      last = await probeUrl({ url: p.url, expectStatus: p.expectStatus, timeoutMs: Math.min(checkMs, budget), signal: run.signal });
+      last = await probeUrl({
+        url: p.url,
+        expectStatus: p.expectStatus,
+        timeoutMs: Math.min(checkMs, budget),
+        signal: run.signal,
+      });
       run.checkpoint(state);
       const waitedSeconds = Math.round((Date.now() - state.startedAt) / 1_000);
       if (last.ok) {
         return {
           summary: `${shown} answered HTTP ${last.status} after ${state.attempts} attempt(s) in ${waitedSeconds} s`,
-          outputVariables: { status: String(last.status), attempts: String(state.attempts), waitedSeconds: String(waitedSeconds) },
+          outputVariables: {
+            status: String(last.status),
+            attempts: String(state.attempts),
+            waitedSeconds: String(waitedSeconds),
+          },
         };
       }
       run.logger.info('not ready yet', { url: shown, attempt: state.attempts, problem: last.problem });

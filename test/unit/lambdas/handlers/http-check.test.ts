@@ -44,7 +44,9 @@ describe('Function: handler (http-check)', () => {
     // Assess
     expect(outcome.kind).toBe('succeeded');
     expect(recorder.requests).toHaveLength(1);
-    expect(success().executionDetails.summary).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/health answered HTTP 200 in \d+ ms \(attempt 1\)$/);
+    expect(success().executionDetails.summary).toMatch(
+      /^GET http:\/\/127\.0\.0\.1:\d+\/health answered HTTP 200 in \d+ ms \(attempt 1\)$/,
+    );
     expect(success().outputVariables.status).toBe('200');
     expect(success().outputVariables.latencyMs).toMatch(/^\d+$/);
   });
@@ -56,7 +58,9 @@ describe('Function: handler (http-check)', () => {
     // Assess
     expect(target.hits.get('/down')).toBe(2);
     expect(failure().type).toBe('JobFailed');
-    expect(failure().message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/down: expected HTTP 200, got 503 \(2 attempts\)$/);
+    expect(failure().message).toMatch(
+      /^GET http:\/\/127\.0\.0\.1:\d+\/down: expected HTTP 200, got 503 \(2 attempts\)$/,
+    );
   });
 
   it('retries until the URL passes', async () => {
@@ -67,7 +71,9 @@ describe('Function: handler (http-check)', () => {
 
   it('checks the expected status and body text', async () => {
     await invoke({ url: `${target.url}/health`, bodyContains: 'green', retries: 0 });
-    expect(failure().message).toMatch(/expected the body to contain "green"; it did not \(HTTP 200, 10 chars, starting "status: ok"\)/);
+    expect(failure().message).toMatch(
+      /expected the body to contain "green"; it did not \(HTTP 200, 10 chars, starting "status: ok"\)/,
+    );
     recorder.requests.length = 0;
     await invoke({ url: `${target.url}/down`, expectStatus: 503, retries: 0 });
     expect(success().outputVariables.status).toBe('503');
@@ -104,7 +110,10 @@ describe('Function: handler (http-check)', () => {
       [{}, /UserParameters\.url: required/],
       [{ url: 'ftp://example.com/x' }, /UserParameters\.url: must be a valid url/],
       [{ url: `${target.url}/health`, expectStatus: 42 }, /UserParameters\.expectStatus: must be >= 100/],
-      [{ url: `${target.url}/health`, retries: 'two' }, /UserParameters\.retries: expected number, received string/],
+      [
+        { url: `${target.url}/health`, retries: 'two' },
+        /UserParameters\.retries: expected number, received string/,
+      ],
       [{ url: `${target.url}/health`, expectedStatus: 200 }, /unknown key "expectedStatus"/],
     ];
 

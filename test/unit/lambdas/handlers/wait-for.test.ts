@@ -36,7 +36,10 @@ const only = () => {
 
 describe('Function: handler (wait-for)', () => {
   it('succeeds at once when the URL is ready, with attempts and waitedSeconds', async () => {
-    await handler(buildJobEvent({ userParameters: { url: `${target.url}/ready` } }), createLambdaContext({ timeoutMs: 10_000 }));
+    await handler(
+      buildJobEvent({ userParameters: { url: `${target.url}/ready` } }),
+      createLambdaContext({ timeoutMs: 10_000 }),
+    );
     expect(only().outputVariables).toEqual({ status: '200', attempts: '1', waitedSeconds: '0' });
   });
 
@@ -66,7 +69,9 @@ describe('Function: handler (wait-for)', () => {
     expect(state.attempts).toBe(1);
     expect(state.startedAt).toBeGreaterThanOrEqual(before);
     expect(state.nextCheckAt).toBeGreaterThan(state.startedAt);
-    expect(body.executionDetails.summary).toMatch(/waiting for .*\/never to answer HTTP 200: 1 attempt\(s\) so far, last: expected HTTP 200, got 503/);
+    expect(body.executionDetails.summary).toMatch(
+      /waiting for .*\/never to answer HTTP 200: 1 attempt\(s\) so far, last: expected HTTP 200, got 503/,
+    );
     expect(body.executionDetails.percentComplete).toBe(0);
   });
 
@@ -91,15 +96,26 @@ describe('Function: handler (wait-for)', () => {
     );
     expect(only().failureDetails).toEqual({
       type: 'JobFailed',
-      message: expect.stringMatching(/^gave up waiting for http:\/\/127\.0\.0\.1:\d+\/never after 1 min \(8 attempts\): expected HTTP 200, got 503$/),
+      message: expect.stringMatching(
+        /^gave up waiting for http:\/\/127\.0\.0\.1:\d+\/never after 1 min \(8 attempts\): expected HTTP 200, got 503$/,
+      ),
     });
   });
 
   it('refuses bad parameters and a foreign continuation state', async () => {
-    await handler(buildJobEvent({ userParameters: { url: `${target.url}/ready`, maxMinutes: 2_000 } }), createLambdaContext());
-    expect(only().failureDetails).toMatchObject({ type: 'ConfigurationError', message: expect.stringMatching(/UserParameters\.maxMinutes: must be <= 1440/) });
+    await handler(
+      buildJobEvent({ userParameters: { url: `${target.url}/ready`, maxMinutes: 2_000 } }),
+      createLambdaContext(),
+    );
+    expect(only().failureDetails).toMatchObject({
+      type: 'ConfigurationError',
+      message: expect.stringMatching(/UserParameters\.maxMinutes: must be <= 1440/),
+    });
     recorder.requests.length = 0;
-    await handler(buildJobEvent({ userParameters: { url: `${target.url}/ready` }, continuation: 'not-our-token' }), createLambdaContext());
+    await handler(
+      buildJobEvent({ userParameters: { url: `${target.url}/ready` }, continuation: 'not-our-token' }),
+      createLambdaContext(),
+    );
     expect(only().failureDetails.message).toMatch(/continuation state does not match/);
     expect(target.hits.size).toBe(0);
   });

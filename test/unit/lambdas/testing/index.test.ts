@@ -21,7 +21,11 @@ describe('Function: buildJobEvent', () => {
       ['SourceArtifact', 'string'],
       ['Config', 'object'],
     ]);
-    expect(job.outputArtifacts[0]).toMatchObject({ name: 'Report', revision: null, location: { type: 'S3' } });
+    expect(job.outputArtifacts[0]).toMatchObject({
+      name: 'Report',
+      revision: null,
+      location: { type: 'S3' },
+    });
     expect(job.artifactCredentials?.accessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
     expect(job.artifactCredentials?.expirationTime).toBeGreaterThan(Date.now());
     expect(job.continuationToken).toBe('{"attempts":1}');

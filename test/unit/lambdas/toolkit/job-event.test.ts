@@ -6,7 +6,12 @@ import * as zm from 'zod/mini';
 import { JobEventError, parseJobEvent, UserParametersError } from '../../../../lambdas/toolkit/index.js';
 
 const fixture = (name: string): any =>
-  JSON.parse(readFileSync(join(import.meta.dirname, '../../../fixtures/events/codepipeline-job', `${name}.json`), 'utf8'));
+  JSON.parse(
+    readFileSync(
+      join(import.meta.dirname, '../../../fixtures/events/codepipeline-job', `${name}.json`),
+      'utf8',
+    ),
+  );
 
 describe('Function: parseJobEvent', () => {
   it('reads a job with artifacts, credentials (with expirationTime) and raw user parameters', () => {
@@ -20,13 +25,18 @@ describe('Function: parseJobEvent', () => {
     expect(job.id).toBe('0b6f3c2e-1a2b-4c3d-8e4f-5a6b7c8d9e0f');
     expect(job.accountId).toBe('123456789012');
     expect(job.functionName).toBe('cpkit-http-check');
-    expect(job.userParameters).toBe(event['CodePipeline.job'].data.actionConfiguration.configuration.UserParameters);
+    expect(job.userParameters).toBe(
+      event['CodePipeline.job'].data.actionConfiguration.configuration.UserParameters,
+    );
     expect(job.inputArtifacts[0]).toEqual({
       name: 'SourceArtifact',
       revision: '3f9a1c2b7d8e4f5061728394a5b6c7d8e9f0a1b2',
       location: {
         type: 'S3',
-        s3Location: { bucketName: 'codepipeline-us-east-1-123456789012', objectKey: 'web-pipeline/SourceArti/Kq3Zt9x' },
+        s3Location: {
+          bucketName: 'codepipeline-us-east-1-123456789012',
+          objectKey: 'web-pipeline/SourceArti/Kq3Zt9x',
+        },
       },
     });
     expect(job.outputArtifacts[0].revision).toBeNull();
@@ -46,7 +56,9 @@ describe('Function: parseJobEvent', () => {
   });
 
   it('reads the continuation token and the KMS encryption key', () => {
-    expect(parseJobEvent(fixture('continuation')).continuationToken).toBe('{"attempts":3,"startedAt":1767225600000}');
+    expect(parseJobEvent(fixture('continuation')).continuationToken).toBe(
+      '{"attempts":3,"startedAt":1767225600000}',
+    );
     expect(parseJobEvent(fixture('kms-encrypted')).encryptionKey).toEqual({
       id: 'arn:aws:kms:eu-west-1:210987654321:key/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
       type: 'KMS',
@@ -61,7 +73,11 @@ describe('Function: parseJobEvent', () => {
     const job = parseJobEvent(fixture('invoke-with-artifacts'), { userParameters: schema });
 
     // Assess
-    expect(job.userParameters).toEqual({ url: 'https://staging.example.com/health', expectStatus: 200, retries: 2 });
+    expect(job.userParameters).toEqual({
+      url: 'https://staging.example.com/health',
+      expectStatus: 200,
+      retries: 2,
+    });
   });
 
   it('names each bad parameter path in a UserParametersError (ConfigurationError), for zod and zod/mini', () => {
@@ -72,8 +88,16 @@ describe('Function: parseJobEvent', () => {
       timeoutMs: '5000',
       nested: { items: [1, 'x'] },
     });
-    const classic = z.object({ url: z.url(), timeoutMs: z.number(), nested: z.object({ items: z.array(z.number()) }) });
-    const mini = zm.object({ url: zm.url(), timeoutMs: zm.number(), nested: zm.object({ items: zm.array(zm.number()) }) });
+    const classic = z.object({
+      url: z.url(),
+      timeoutMs: z.number(),
+      nested: z.object({ items: z.array(z.number()) }),
+    });
+    const mini = zm.object({
+      url: zm.url(),
+      timeoutMs: zm.number(),
+      nested: zm.object({ items: zm.array(zm.number()) }),
+    });
 
     for (const schema of [classic, mini]) {
       // Act
@@ -105,7 +129,9 @@ describe('Function: parseJobEvent', () => {
     expect(() => parseJobEvent(fixture('no-user-parameters'), { userParameters: schema })).toThrow(
       /UserParameters is missing from the action configuration; invalid UserParameters: UserParameters.url: required/,
     );
-    expect(() => parseJobEvent(notJson, { userParameters: schema })).toThrow(/UserParameters is not valid JSON/);
+    expect(() => parseJobEvent(notJson, { userParameters: schema })).toThrow(
+      /UserParameters is not valid JSON/,
+    );
     expect(() => parseJobEvent(notJson, { userParameters: schema })).not.toThrow(/hunter22/);
   });
 

@@ -85,13 +85,25 @@ describe('Class: JobRun', () => {
   });
 
   it('sends each of the six failure types and refuses any other before calling', async () => {
-    for (const type of ['JobFailed', 'ConfigurationError', 'PermissionError', 'RevisionOutOfSync', 'RevisionUnavailable', 'SystemUnavailable'] as const) {
+    for (const type of [
+      'JobFailed',
+      'ConfigurationError',
+      'PermissionError',
+      'RevisionOutOfSync',
+      'RevisionUnavailable',
+      'SystemUnavailable',
+    ] as const) {
       const outcome = await newRun().fail(type, `because ${type}`, { externalExecutionId: 'ext-1' });
       expect(outcome).toMatchObject({ kind: 'failed', failureType: type, alreadyClosed: false });
     }
     await expect(newRun().fail('Oops' as never, 'x')).rejects.toThrow(JobReportValidationError);
     expect(recorder.byOperation('PutJobFailureResult').map((r) => r.body.failureDetails.type)).toEqual([
-      'JobFailed', 'ConfigurationError', 'PermissionError', 'RevisionOutOfSync', 'RevisionUnavailable', 'SystemUnavailable',
+      'JobFailed',
+      'ConfigurationError',
+      'PermissionError',
+      'RevisionOutOfSync',
+      'RevisionUnavailable',
+      'SystemUnavailable',
     ]);
     expect(recorder.requests[0].body.failureDetails.externalExecutionId).toBe('ext-1');
   });
@@ -103,9 +115,15 @@ describe('Class: JobRun', () => {
     const multibyte = { k: 'é'.repeat(limits.OUTPUT_VARIABLES_MAX_BYTES / 2) }; // 2 bytes each + key
 
     // Act & Assess
-    await expect(newRun().succeed({ outputVariables: { 'bad key': 'x' } })).rejects.toThrow(/"bad key" must match/);
-    await expect(newRun().succeed({ outputVariables: { 'a.b': 'x' } })).rejects.toThrow(JobReportValidationError);
-    await expect(newRun().succeed({ outputVariables: { n: 5 as never } })).rejects.toThrow(/must be a string, got number/);
+    await expect(newRun().succeed({ outputVariables: { 'bad key': 'x' } })).rejects.toThrow(
+      /"bad key" must match/,
+    );
+    await expect(newRun().succeed({ outputVariables: { 'a.b': 'x' } })).rejects.toThrow(
+      JobReportValidationError,
+    );
+    await expect(newRun().succeed({ outputVariables: { n: 5 as never } })).rejects.toThrow(
+      /must be a string, got number/,
+    );
     await expect(newRun().succeed({ outputVariables: over })).rejects.toThrow(/122881 bytes/);
     await expect(newRun().succeed({ outputVariables: multibyte })).rejects.toThrow(/122881 bytes/);
     expect(recorder.requests).toHaveLength(0);
@@ -116,7 +134,9 @@ describe('Class: JobRun', () => {
   it('checks percentComplete and id lengths before calling', async () => {
     await expect(newRun().succeed({ percentComplete: 101 })).rejects.toThrow(/percentComplete/);
     await expect(newRun().succeed({ percentComplete: 2.5 })).rejects.toThrow(/percentComplete/);
-    await expect(newRun().succeed({ externalExecutionId: 'x'.repeat(1501) })).rejects.toThrow(/externalExecutionId/);
+    await expect(newRun().succeed({ externalExecutionId: 'x'.repeat(1501) })).rejects.toThrow(
+      /externalExecutionId/,
+    );
     await expect(
       newRun().succeed({ currentRevision: { revision: 'r', changeIdentifier: 'c'.repeat(101) } }),
     ).rejects.toThrow(/changeIdentifier/);
@@ -160,7 +180,10 @@ describe('Class: JobRun', () => {
 
   it('returns alreadyClosed on InvalidJobStateException, logs a warning, and never calls it a success', async () => {
     // Prepare
-    recorder.respondWith(() => ({ status: 400, body: { __type: 'InvalidJobStateException', message: 'job is Succeeded' } }));
+    recorder.respondWith(() => ({
+      status: 400,
+      body: { __type: 'InvalidJobStateException', message: 'job is Succeeded' },
+    }));
     const run = newRun();
 
     // Act
@@ -171,14 +194,20 @@ describe('Class: JobRun', () => {
     expect(outcome).toMatchObject({ alreadyClosed: true });
     expect(again).toBe(outcome);
     expect(recorder.requests).toHaveLength(1);
-    expect(output.records().some((r) => r.level === 'WARN' && /InvalidJobStateException/.test(r.message))).toBe(true);
+    expect(
+      output.records().some((r) => r.level === 'WARN' && /InvalidJobStateException/.test(r.message)),
+    ).toBe(true);
     expect(output.records().some((r) => r.message === 'job reported')).toBe(false);
   });
 
   it('lets the SDK retry throttling and 5xx, then reports once', async () => {
     // Prepare
     recorder.respondWith((_req, i) =>
-      i === 0 ? { status: 400, body: { __type: 'ThrottlingException', message: 'slow down' } } : i === 1 ? { status: 503, body: {} } : undefined,
+      i === 0
+        ? { status: 400, body: { __type: 'ThrottlingException', message: 'slow down' } }
+        : i === 1
+          ? { status: 503, body: {} }
+          : undefined,
     );
 
     // Act
@@ -190,10 +219,17 @@ describe('Class: JobRun', () => {
   });
 
   it('throws JobReportError (with the SDK error as cause) when the service refuses the report', async () => {
-    recorder.respondWith(() => ({ status: 400, body: { __type: 'JobNotFoundException', message: 'no such job' } }));
-    const error = await newRun().succeed().catch((e: unknown) => e);
+    recorder.respondWith(() => ({
+      status: 400,
+      body: { __type: 'JobNotFoundException', message: 'no such job' },
+    }));
+    const error = await newRun()
+      .succeed()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobReportError);
-    expect((error as JobReportError).message).toMatch(/PutJobSuccessResult failed: JobNotFoundException: no such job/);
+    expect((error as JobReportError).message).toMatch(
+      /PutJobSuccessResult failed: JobNotFoundException: no such job/,
+    );
   });
 
   it('serializes continuation state into the token, refuses output variables and oversized state', async () => {
@@ -201,7 +237,10 @@ describe('Class: JobRun', () => {
     const run = newRun<{ attempts: number; startedAt: number }>();
 
     // Act
-    const outcome = await run.continueLater({ attempts: 2, startedAt: 1767225600000 }, { summary: 'still waiting', percentComplete: 10 });
+    const outcome = await run.continueLater(
+      { attempts: 2, startedAt: 1767225600000 },
+      { summary: 'still waiting', percentComplete: 10 },
+    );
 
     // Assess
     expect(outcome).toMatchObject({ kind: 'continued', alreadyClosed: false });
@@ -213,9 +252,9 @@ describe('Class: JobRun', () => {
     expect(recorder.requests[0].body.outputVariables).toBeUndefined();
     await expect(newRun().continueLater('x'.repeat(2047))).rejects.toThrow(/2049 chars, more than the 2048/);
     await expect(newRun().continueLater({ a: 1n } as never)).rejects.toThrow(/not JSON-serializable/);
-    await expect(
-      newRun().continueLater({}, { outputVariables: { a: 'b' } } as never),
-    ).rejects.toThrow(/outputVariables cannot be sent together with a continuation token/);
+    await expect(newRun().continueLater({}, { outputVariables: { a: 'b' } } as never)).rejects.toThrow(
+      /outputVariables cannot be sent together with a continuation token/,
+    );
   });
 
   it('gives the state back typed on the next invocation, checked by the state schema', async () => {

@@ -33,7 +33,11 @@ describe('Function: createJobLogger', () => {
       configuration: { ApiKey: 'custom-secret-value-77' },
     });
     const job = parseJobEvent(event);
-    const logger = createJobLogger({ job, secretConfigurationKeys: ['ApiKey'], loggerOptions: { serviceName: 'unit' } });
+    const logger = createJobLogger({
+      job,
+      secretConfigurationKeys: ['ApiKey'],
+      loggerOptions: { serviceName: 'unit' },
+    });
 
     // Act
     logger.info('whole event', { event });
@@ -77,12 +81,19 @@ describe('Function: createJobLogger', () => {
     const strangerCreds = buildArtifactCredentials();
 
     // Act
-    logger.info('no job', { artifactCredentials: strangerCreds, text: JSON.stringify({ artifactCredentials: strangerCreds }) });
+    logger.info('no job', {
+      artifactCredentials: strangerCreds,
+      text: JSON.stringify({ artifactCredentials: strangerCreds }),
+    });
     logger.info(`key id ${strangerCreds.accessKeyId} in prose`);
 
     // Assess
     const text = output.text();
-    for (const secret of [strangerCreds.accessKeyId, strangerCreds.secretAccessKey, strangerCreds.sessionToken]) {
+    for (const secret of [
+      strangerCreds.accessKeyId,
+      strangerCreds.secretAccessKey,
+      strangerCreds.sessionToken,
+    ]) {
       expect(text).not.toContain(secret);
     }
   });
@@ -111,7 +122,9 @@ describe('Function: createJobLogger', () => {
 
   it('keeps a user jsonReplacerFn and applies redaction after it', () => {
     const logger = createJobLogger({
-      loggerOptions: { jsonReplacerFn: (key: string, value: unknown) => (key === 'n' ? Number(value) * 2 : value) },
+      loggerOptions: {
+        jsonReplacerFn: (key: string, value: unknown) => (key === 'n' ? Number(value) * 2 : value),
+      },
     });
     logger.info('x', { n: 2, secretAccessKey: 'abcd1234' });
     expect(output.records()[0]).toMatchObject({ n: 4, secretAccessKey: REDACTED });

@@ -29,7 +29,10 @@ describe('Function: codePipelineJob', () => {
     })).use(codePipelineJob({ userParameters: params, client: recorderClient(recorder.url) }));
 
     // Act
-    const result = await handler(buildJobEvent({ userParameters: { name: 'ada' } }), createLambdaContext() as never);
+    const result = await handler(
+      buildJobEvent({ userParameters: { name: 'ada' } }),
+      createLambdaContext() as never,
+    );
 
     // Assess
     expect(result).toMatchObject({ kind: 'succeeded' });
@@ -43,7 +46,10 @@ describe('Function: codePipelineJob', () => {
     }).use(codePipelineJob({ client: recorderClient(recorder.url) }));
     const result = await handler(buildJobEvent(), createLambdaContext() as never);
     expect(result).toMatchObject({ kind: 'failed', failureType: 'PermissionError' });
-    expect(recorder.requests[0].body.failureDetails).toEqual({ type: 'PermissionError', message: 'AccessDeniedException: denied' });
+    expect(recorder.requests[0].body.failureDetails).toEqual({
+      type: 'PermissionError',
+      message: 'AccessDeniedException: denied',
+    });
   });
 
   it('rethrows when asked', async () => {
@@ -62,7 +68,9 @@ describe('Function: codePipelineJob', () => {
     await handler(buildJobEvent({ userParameters: { name: 7 } }), createLambdaContext() as never);
     expect(ran).toBe(false);
     expect(recorder.requests[0].body.failureDetails.type).toBe('ConfigurationError');
-    expect(recorder.requests[0].body.failureDetails.message).toMatch(/UserParameters\.name: expected string, received number/);
+    expect(recorder.requests[0].body.failureDetails.message).toMatch(
+      /UserParameters\.name: expected string, received number/,
+    );
   });
 
   it('does not report twice when the handler reported itself', async () => {
@@ -76,8 +84,12 @@ describe('Function: codePipelineJob', () => {
   });
 
   it('leaves a non-job event to Lambda as an error', async () => {
-    const handler = middy(async () => undefined).use(codePipelineJob({ client: recorderClient(recorder.url) }));
-    await expect(handler({ hello: 'world' }, createLambdaContext() as never)).rejects.toThrow(/missing "CodePipeline.job"/);
+    const handler = middy(async () => undefined).use(
+      codePipelineJob({ client: recorderClient(recorder.url) }),
+    );
+    await expect(handler({ hello: 'world' }, createLambdaContext() as never)).rejects.toThrow(
+      /missing "CodePipeline.job"/,
+    );
     expect(recorder.requests).toHaveLength(0);
   });
 });

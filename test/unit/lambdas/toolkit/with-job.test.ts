@@ -1,7 +1,16 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { buildArtifactCredentials, buildJobEvent, createLambdaContext } from '../../../../lambdas/testing/index.js';
-import { JobEventError, JobFailureError, withJob, type JobRunOptions } from '../../../../lambdas/toolkit/index.js';
+import {
+  buildArtifactCredentials,
+  buildJobEvent,
+  createLambdaContext,
+} from '../../../../lambdas/testing/index.js';
+import {
+  JobEventError,
+  JobFailureError,
+  withJob,
+  type JobRunOptions,
+} from '../../../../lambdas/toolkit/index.js';
 import { TimeoutGuard } from '../../../../lambdas/toolkit/timeout-guard.js';
 import { captureOutput, type CapturedOutput } from '../../../helpers/capture-stdout.js';
 import { startJsonRecorder, type JsonRecorder } from '../../../helpers/json-recorder.js';
@@ -21,7 +30,9 @@ beforeEach(() => {
 });
 afterEach(() => output.restore());
 
-const opts = <T extends JobRunOptions<any, any>>(o: T): T & { client: ReturnType<typeof recorderClient> } => ({
+const opts = <T extends JobRunOptions<any, any>>(
+  o: T,
+): T & { client: ReturnType<typeof recorderClient> } => ({
   client: recorderClient(recorder.url),
   ...o,
 });
@@ -38,7 +49,10 @@ describe('Function: withJob', () => {
     // Assess
     expect(outcome).toMatchObject({ kind: 'succeeded', alreadyClosed: false });
     expect(recorder.requests).toHaveLength(1);
-    expect(recorder.requests[0].body).toMatchObject({ executionDetails: { summary: 'ok' }, outputVariables: { a: '1' } });
+    expect(recorder.requests[0].body).toMatchObject({
+      executionDetails: { summary: 'ok' },
+      outputVariables: { a: '1' },
+    });
   });
 
   it('does not report twice when the handler reported and returned', async () => {
@@ -71,13 +85,59 @@ describe('Function: withJob', () => {
   it('maps zod and validation errors to ConfigurationError and access-denied errors to PermissionError', async () => {
     // Prepare
     const cases: [() => unknown, string, RegExp][] = [
-      [() => z.object({ port: z.number() }).parse({ port: 'x' }), 'ConfigurationError', /port: expected number, received string/],
-      [() => { throw Object.assign(new Error('bad template'), { name: 'ValidationException' }); }, 'ConfigurationError', /ValidationException: bad template/],
-      [() => { throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }); }, 'PermissionError', /AccessDenied: Access Denied/],
-      [() => { throw Object.assign(new Error('nope'), { name: 'S3ServiceException', $metadata: { httpStatusCode: 403 } }); }, 'PermissionError', /nope/],
-      [() => { throw Object.assign(new Error('key'), { name: 'KMS.AccessDeniedException' }); }, 'PermissionError', /key/],
-      [() => { throw new JobFailureError('RevisionOutOfSync', 'stale revision'); }, 'RevisionOutOfSync', /^stale revision$/],
-      [() => { throw 'a plain string'; }, 'JobFailed', /^a plain string$/],
+      [
+        () => z.object({ port: z.number() }).parse({ port: 'x' }),
+        'ConfigurationError',
+        /port: expected number, received string/,
+      ],
+      [
+        () => {
+          throw Object.assign(new Error('bad template'), { name: 'ValidationException' });
+        },
+        'ConfigurationError',
+        /ValidationException: bad template/,
+      ],
+      [
+        () => {
+          throw Object.assign(new Error('Access Denied'), {
+            name: 'AccessDenied',
+            $metadata: { httpStatusCode: 403 },
+          });
+        },
+        'PermissionError',
+        /AccessDenied: Access Denied/,
+      ],
+      [
+        () => {
+          throw Object.assign(new Error('nope'), {
+            name: 'S3ServiceException',
+            $metadata: { httpStatusCode: 403 },
+          });
+        },
+        'PermissionError',
+        /nope/,
+      ],
+      [
+        () => {
+          throw Object.assign(new Error('key'), { name: 'KMS.AccessDeniedException' });
+        },
+        'PermissionError',
+        /key/,
+      ],
+      [
+        () => {
+          throw new JobFailureError('RevisionOutOfSync', 'stale revision');
+        },
+        'RevisionOutOfSync',
+        /^stale revision$/,
+      ],
+      [
+        () => {
+          throw 'a plain string';
+        },
+        'JobFailed',
+        /^a plain string$/,
+      ],
     ];
 
     for (const [fn, type, message] of cases) {
@@ -91,9 +151,12 @@ describe('Function: withJob', () => {
   });
 
   it('rethrows after reporting when rethrow is set', async () => {
-    const handler = withJob(async () => {
-      throw new Error('boom');
-    }, opts({ rethrow: true }));
+    const handler = withJob(
+      async () => {
+        throw new Error('boom');
+      },
+      opts({ rethrow: true }),
+    );
     await expect(handler(buildJobEvent(), createLambdaContext())).rejects.toThrow('boom');
     expect(recorder.requests).toHaveLength(1);
   });
@@ -101,12 +164,18 @@ describe('Function: withJob', () => {
   it('reports bad UserParameters as ConfigurationError without running the handler', async () => {
     // Prepare
     let ran = false;
-    const handler = withJob(async () => {
-      ran = true;
-    }, opts({ userParameters: z.object({ url: z.url(), retries: z.number().int() }) }));
+    const handler = withJob(
+      async () => {
+        ran = true;
+      },
+      opts({ userParameters: z.object({ url: z.url(), retries: z.number().int() }) }),
+    );
 
     // Act
-    await handler(buildJobEvent({ userParameters: { url: 'https://x.example', retries: 1.5 } }), createLambdaContext());
+    await handler(
+      buildJobEvent({ userParameters: { url: 'https://x.example', retries: 1.5 } }),
+      createLambdaContext(),
+    );
 
     // Assess
     expect(ran).toBe(false);
@@ -121,7 +190,10 @@ describe('Function: withJob', () => {
   });
 
   it('ends the invocation with an error when the report itself cannot be delivered', async () => {
-    recorder.respondWith(() => ({ status: 400, body: { __type: 'JobNotFoundException', message: 'unknown job' } }));
+    recorder.respondWith(() => ({
+      status: 400,
+      body: { __type: 'JobNotFoundException', message: 'unknown job' },
+    }));
     const handler = withJob(async () => ({ summary: 'x' }), opts({}));
     await expect(handler(buildJobEvent(), createLambdaContext())).rejects.toThrow(/JobNotFoundException/);
   });
@@ -139,7 +211,8 @@ describe('Function: withJob', () => {
   it('fails a job as "timed out" when the handler runs into the time budget', async () => {
     // Prepare: 600 ms timeout -> margin 120 ms (20%), the guard fires after about 480 ms
     const handler = withJob(
-      (run) => new Promise<void>((resolve) => run.signal.addEventListener('abort', () => setTimeout(resolve, 50))),
+      (run) =>
+        new Promise<void>((resolve) => run.signal.addEventListener('abort', () => setTimeout(resolve, 50))),
       opts({}),
     );
 
@@ -172,7 +245,10 @@ describe('Function: withJob', () => {
   it('never leaks artifact credentials into log lines when a handler logs the whole event', async () => {
     // Prepare
     const creds = buildArtifactCredentials();
-    const event = buildJobEvent({ credentials: creds, continuation: { state: { cursor: 'opaque-cursor-9f8e7d' } } });
+    const event = buildJobEvent({
+      credentials: creds,
+      continuation: { state: { cursor: 'opaque-cursor-9f8e7d' } },
+    });
     const handler = withJob(async (run) => {
       run.logger.info('event', { event });
       run.logger.info(JSON.stringify(event));
@@ -184,7 +260,12 @@ describe('Function: withJob', () => {
 
     // Assess
     const text = output.text();
-    for (const secret of [creds.accessKeyId, creds.secretAccessKey, creds.sessionToken, 'opaque-cursor-9f8e7d']) {
+    for (const secret of [
+      creds.accessKeyId,
+      creds.secretAccessKey,
+      creds.sessionToken,
+      'opaque-cursor-9f8e7d',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('[REDACTED]');
