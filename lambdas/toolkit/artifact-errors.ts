@@ -110,6 +110,12 @@ function failureTypeOfStatus(code: string, status: number | undefined): FailureT
   return 'JobFailed';
 }
 
+const STATUS_CODES: Readonly<Record<number, string>> = {
+  403: 'AccessDenied',
+  404: 'NoSuchKey',
+  412: 'PreconditionFailed',
+};
+
 /** Entry names come from untrusted archives: show control characters escaped, cut long names. */
 function printable(name: string): string {
   const escaped = name.replace(
@@ -133,7 +139,12 @@ export function toArtifactStoreError(
   if (err instanceof CodePipelineKitError) return err;
   const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } } | undefined;
   const status = e?.$metadata?.httpStatusCode;
-  const code = e?.Code ?? e?.name ?? 'UnknownError';
+  const named = e?.Code ?? e?.name;
+  // A HEAD response has no body, so the SDK only knows the status: name it as S3 would.
+  const code =
+    named && named !== 'Unknown' && named !== 'NotFound' && !/^\d+$/.test(named)
+      ? named
+      : (STATUS_CODES[status ?? 0] ?? named ?? 'UnknownError');
   return new ArtifactStoreError(
     artifactName,
     operation,
