@@ -10,6 +10,7 @@ import type { SigV4Credentials } from './protocol/sigv4.js';
 import { Router } from './router.js';
 import { startServer, type S3RequestHandler } from './server.js';
 import { openDatabase, type Db } from './store/database.js';
+import { wireExecutionEngine, type EngineSettings } from './engine/wiring.js';
 import { webhookRoute } from './api/webhook-route.js';
 
 export { Router, type RouteHandler, type RouteParams } from './router.js';
@@ -34,6 +35,8 @@ export interface LocalCodePipelineOptions {
   readonly cdkOut?: string;
   /** Verify SigV4 signatures of API requests against this key pair. @default - not checked */
   readonly verifySigv4?: SigV4Credentials;
+  /** Execution engine settings (reply timer, Lambda retry delays, --simulate, rules, start on create). @default {} */
+  readonly engine?: EngineSettings;
 }
 
 /** A running local CodePipeline. */
@@ -95,6 +98,7 @@ export async function startLocalCodePipeline(
     // Module wiring goes here (each module adds its lines; push a shutdown hook for anything it starts):
     //   services.<name> = ...;  router.add(...);  shutdownHooks.push(() => ...);
     router.add('POST', '/_cpkit/webhooks/:name', webhookRoute(context));
+    shutdownHooks.push(wireExecutionEngine({ db, services, context, dataDir, settings: options.engine }));
     const s3 = services.s3RequestHandler as S3RequestHandler | undefined;
 
     const table = operationTable();

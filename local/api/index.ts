@@ -1,7 +1,11 @@
 import { ServiceError } from '../errors.js';
 import { actionTypeOperations } from './action-types.js';
+import { executionOperations } from './executions.js';
+import { jobOperations } from './jobs.js';
 import { pipelineOperations } from './pipelines.js';
+import { stateOperations } from './state.js';
 import { tagOperations } from './tags.js';
+import { transitionOperations } from './transitions.js';
 import { webhookOperations } from './webhooks.js';
 import { operationNames } from '../protocol/service-model.js';
 import type { ApiContext, OperationHandler, OperationTable } from './operation.js';
@@ -16,8 +20,12 @@ import type { ApiContext, OperationHandler, OperationTable } from './operation.j
 export const implementedOperations: OperationTable = {
   // noun tables (one spread line each)
   ...actionTypeOperations,
+  ...executionOperations,
+  ...jobOperations,
   ...pipelineOperations,
+  ...stateOperations,
   ...tagOperations,
+  ...transitionOperations,
   ...webhookOperations,
 };
 

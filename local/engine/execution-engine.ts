@@ -1,5 +1,6 @@
 import type { ActionDeclaration, PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serviceError } from '../errors.js';
 import type { LocalFunction } from '../functions-file.js';
@@ -97,7 +98,7 @@ export class ExecutionEngine {
     this.clock = options.clock ?? systemClock();
     const dataDir = options.dataDir;
     this.runtime = new LambdaRuntime({
-      logDir: dataDir ? join(dataDir, 'logs') : join(process.cwd(), '.cpkit-logs'),
+      logDir: dataDir ? join(dataDir, 'logs') : join(tmpdir(), 'cpkit-logs'),
       region: options.region,
       accountId: options.accountId,
       endpoint: options.endpoint,

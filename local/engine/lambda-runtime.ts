@@ -59,9 +59,9 @@ export class LambdaRuntime {
   private readonly waiters = new Map<string, (() => void)[]>();
   private closed = false;
 
-  constructor(private readonly options: LambdaRuntimeOptions) {
-    mkdirSync(options.logDir, { recursive: true });
-  }
+  private logDirReady = false;
+
+  constructor(private readonly options: LambdaRuntimeOptions) {}
 
   /** Path of a function's log file. */
   logFile(functionName: string): string {
@@ -308,16 +308,24 @@ export class LambdaRuntime {
     this.wakeWaiter(worker.fn.name);
   }
 
+  private ensureLogDir(): void {
+    if (this.logDirReady) return;
+    mkdirSync(this.options.logDir, { recursive: true });
+    this.logDirReady = true;
+  }
+
   private kill(worker: Worker): void {
     worker.dead = true;
     if (worker.proc.exitCode === null && worker.proc.signalCode === null) worker.proc.kill('SIGKILL');
   }
 
   private log(fn: LocalFunction, line: string): void {
+    this.ensureLogDir();
     appendFileSync(this.logFile(fn.name), line.endsWith('\n') ? line : line + '\n');
   }
 
   private logRaw(fn: LocalFunction, chunk: Buffer): void {
+    this.ensureLogDir();
     appendFileSync(this.logFile(fn.name), chunk);
   }
 }

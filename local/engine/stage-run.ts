@@ -183,6 +183,22 @@ function entryVerdict(ctx: AdvanceContext, exec: ExecutionRow, stage: StageDecla
   return 'enter';
 }
 
+/** SUPERSEDED mode: older executions waiting before the same stage are replaced by `exec`. */
+function supersedeOlderWaiters(ctx: AdvanceContext, exec: ExecutionRow, effects: Effect[]): void {
+  for (const other of listActiveExecutions(ctx.db, exec.pipelineName)) {
+    if (
+      other.id !== exec.id &&
+      other.seq < exec.seq &&
+      other.status === 'InProgress' &&
+      other.executionMode === 'SUPERSEDED' &&
+      other.waitingSince !== null &&
+      other.nextStageIndex === exec.nextStageIndex
+    ) {
+      finishExecution(ctx, other, 'Superseded', `Superseded by execution ${exec.id}`, effects);
+    }
+  }
+}
+
 /** The status an action has in a stage attempt (FAILED_ACTIONS retries keep earlier successes). @internal */
 export function effectiveStatus(
   runs: readonly ActionRunRow[],
@@ -359,6 +375,7 @@ export function advanceExecution(ctx: AdvanceContext, executionId: string): Effe
         );
         break;
       }
+      if (exec.executionMode === 'SUPERSEDED') supersedeOlderWaiters(ctx, exec, effects);
       if (verdict === 'wait') break;
       const previous = getLatestStageRun(ctx.db, exec.id, stage.name!);
       const attempt = (previous?.attempt ?? 0) + 1;

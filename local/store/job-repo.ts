@@ -117,10 +117,14 @@ export interface JobPatch {
 export function updateJob(db: Db, id: string, patch: JobPatch, now: number): void {
   const sets: string[] = ['updated_at = ?'];
   const values: unknown[] = [now];
-  if (patch.status !== undefined) (sets.push('status = ?'), values.push(patch.status));
-  if (patch.attempt !== undefined) (sets.push('attempt = ?'), values.push(patch.attempt));
-  if (patch.replyDeadline !== undefined) (sets.push('reply_deadline = ?'), values.push(patch.replyDeadline));
-  if (patch.result !== undefined) (sets.push('result = ?'), values.push(JSON.stringify(patch.result)));
+  const add = (column: string, value: unknown): void => {
+    sets.push(`${column} = ?`);
+    values.push(value);
+  };
+  if (patch.status !== undefined) add('status', patch.status);
+  if (patch.attempt !== undefined) add('attempt', patch.attempt);
+  if (patch.replyDeadline !== undefined) add('reply_deadline', patch.replyDeadline);
+  if (patch.result !== undefined) add('result', JSON.stringify(patch.result));
   db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
 }
 

@@ -46,13 +46,15 @@ export function getActionRevision(
   pipelineName: string,
   stageName: string,
   actionName: string,
-): { revisionId: string; revisionChangeId: string } | undefined {
+): { revisionId: string; revisionChangeId: string; createdAt: number } | undefined {
   const r = db
     .prepare(
-      'SELECT revision_id, revision_change_id FROM action_revisions WHERE pipeline_name = ? AND stage_name = ? AND action_name = ?',
+      'SELECT revision_id, revision_change_id, created_at FROM action_revisions WHERE pipeline_name = ? AND stage_name = ? AND action_name = ?',
     )
-    .get(pipelineName, stageName, actionName) as Record<string, string> | undefined;
-  return r ? { revisionId: r.revision_id, revisionChangeId: r.revision_change_id } : undefined;
+    .get(pipelineName, stageName, actionName) as Record<string, any> | undefined;
+  return r
+    ? { revisionId: r.revision_id, revisionChangeId: r.revision_change_id, createdAt: r.created_at }
+    : undefined;
 }
 
 /** Records the revision PutActionRevision reported for a source action. */

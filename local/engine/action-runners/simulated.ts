@@ -1,5 +1,6 @@
-import type { ActionRunRow } from '../../store/action-run-repo.js';
-import type { ActionRunner, RunnerContext } from './runner.js';
+import { randomUUID } from 'node:crypto';
+import { updateActionRun, type ActionRunRow } from '../../store/action-run-repo.js';
+import { describeError, type ActionRunner, type RunnerContext } from './runner.js';
 
 /** What `--simulate Provider=<outcome>` makes an action of that provider do. */
 export type SimulatedOutcome = 'succeed' | 'fail';
@@ -48,8 +49,21 @@ export class SimulatedRunner implements ActionRunner {
   private async run(run: ActionRunRow): Promise<void> {
     const summary = `Simulated locally (--simulate ${run.provider}=${this.outcome}): ${run.category}/${run.owner}/${run.provider} did not run`;
     if (this.outcome === 'succeed') {
-      for (const output of run.outputArtifacts) {
-        await this.ctx.artifacts.writeObject(output.bucket, output.key, EMPTY_ZIP);
+      try {
+        for (const output of run.outputArtifacts) {
+          await this.ctx.artifacts.writeObject(output.bucket, output.key, EMPTY_ZIP);
+        }
+      } catch (err) {
+        const message = `Writing the output artifacts of the simulated action failed: ${describeError(err)}`;
+        this.ctx.commit(() => {
+          this.ctx.complete(run.id, {
+            status: 'Failed',
+            errorCode: 'JobFailed',
+            errorMessage: message,
+            summary: message,
+          });
+        });
+        return;
       }
     }
     this.ctx.commit(() => {
@@ -104,8 +118,13 @@ export class NotEmulatedRunner implements ActionRunner {
 export class WaitingRunner implements ActionRunner {
   constructor(private readonly ctx: RunnerContext) {}
 
-  start(): void {
-    // nothing to do: the action stays InProgress until its executor reports
+  start(run: ActionRunRow): void {
+    // the action stays InProgress until its executor reports; an approval gets its token now
+    if (run.category === 'Approval' && !run.token) {
+      this.ctx.commit(() =>
+        updateActionRun(this.ctx.db, run.id, { token: randomUUID() }, this.ctx.clock.now()),
+      );
+    }
   }
 
   resume(): void {

@@ -1,4 +1,5 @@
 import { migration001Pipelines } from './001-pipelines.js';
+import { migration020Executions } from './020-executions.js';
 /**
  * Versioned schema migrations, applied in key order, each once, each in one transaction.
  * Never edit a migration that has shipped: add a new one.
@@ -8,4 +9,5 @@ import { migration001Pipelines } from './001-pipelines.js';
  */
 export const migrations: Record<string, string> = {
   '001-pipelines': migration001Pipelines,
+  '020-executions': migration020Executions,
 };

@@ -1,0 +1,92 @@
+import type { GetPipelineStateInput, GetPipelineStateOutput, StageState } from '@aws-sdk/client-codepipeline';
+import { getNewestActionRun } from '../store/action-run-repo.js';
+import { getNewestStageRunOfPipeline, listActiveExecutions } from '../store/execution-repo.js';
+import { getActionRevision, getTransition } from '../store/transition-repo.js';
+import { actionExecutionView } from './execution-views.js';
+import { requirePipeline } from './executions.js';
+import type { ApiContext, OperationTable } from './operation.js';
+
+/**
+ * GetPipelineState: per stage the inbound transition state, the executions waiting to enter it, the latest
+ * stage execution and each action's latest execution (status, summary, token for approvals, external id,
+ * percent complete, error details) and current revision.
+ */
+export function getPipelineState(input: GetPipelineStateInput, ctx: ApiContext): GetPipelineStateOutput {
+  const stored = requirePipeline(ctx, input.name!);
+  const decl = stored.declaration;
+  const active = listActiveExecutions(ctx.db, input.name!);
+  const stageStates: StageState[] = (decl.stages ?? []).map((stage, index) => {
+    const transition = getTransition(ctx.db, input.name!, stage.name!);
+    const latest = getNewestStageRunOfPipeline(ctx.db, input.name!, stage.name!);
+    const waiting = active
+      .filter((e) => e.nextStageIndex === index && e.waitingSince !== null)
+      .map((e) => ({
+        pipelineExecutionId: e.id,
+        status: 'InProgress' as const,
+        type: e.executionType as never,
+      }));
+    const latestExec = latest ? active.find((e) => e.id === latest.executionId) : undefined;
+    return {
+      stageName: stage.name,
+      ...(waiting.length ? { inboundExecution: waiting[0], inboundExecutions: waiting } : {}),
+      inboundTransitionState: transition
+        ? {
+            enabled: transition.enabled,
+            lastChangedBy: transition.changedBy ?? undefined,
+            lastChangedAt: new Date(transition.changedAt),
+            ...(transition.enabled ? {} : { disabledReason: transition.reason ?? undefined }),
+          }
+        : { enabled: true },
+      actionStates: (stage.actions ?? []).map((action) => {
+        const run = getNewestActionRun(ctx.db, input.name!, stage.name!, action.name!);
+        const revision = getActionRevision(ctx.db, input.name!, stage.name!, action.name!);
+        const sourceRevision =
+          run?.category === 'Source' && run.status === 'Succeeded'
+            ? run.outputArtifacts[0]?.revision
+            : undefined;
+        return {
+          actionName: action.name,
+          ...(sourceRevision
+            ? {
+                currentRevision: {
+                  revisionId: sourceRevision,
+                  revisionChangeId: sourceRevision,
+                  created: new Date(run!.updatedAt),
+                },
+              }
+            : revision
+              ? {
+                  currentRevision: {
+                    revisionId: revision.revisionId,
+                    revisionChangeId: revision.revisionChangeId,
+                    created: new Date(revision.createdAt),
+                  },
+                }
+              : {}),
+          ...(run ? { latestExecution: actionExecutionView(run) } : {}),
+        };
+      }),
+      ...(latest
+        ? {
+            latestExecution: {
+              pipelineExecutionId: latest.executionId,
+              status: latest.status,
+              ...(latestExec?.executionType === 'ROLLBACK' ? { type: 'ROLLBACK' as const } : {}),
+            },
+          }
+        : {}),
+    };
+  });
+  return {
+    pipelineName: decl.name,
+    pipelineVersion: decl.version,
+    stageStates,
+    created: stored.metadata.created,
+    updated: stored.metadata.updated,
+  };
+}
+
+/** The state operations. */
+export const stateOperations: OperationTable = {
+  GetPipelineState: getPipelineState,
+};

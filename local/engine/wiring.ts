@@ -1,0 +1,148 @@
+import type { Readable } from 'node:stream';
+import type { ApiContext, ApiServices, PipelineLifecycleListener } from '../api/operation.js';
+import type { LocalFunction } from '../functions-file.js';
+import type { ArtifactStore } from '../s3/artifact-store.js';
+import type { Db } from '../store/database.js';
+import { deleteExecutionsOfPipeline, listActiveExecutions } from '../store/execution-repo.js';
+import { getPipeline } from '../store/pipeline-repo.js';
+import type { Clock } from './clock.js';
+import type { LocalRule } from './events.js';
+import { ExecutionEngine } from './execution-engine.js';
+import { artifactBucketOf, type EngineArtifactStore } from './ports.js';
+import type { SimulatedOutcome } from './action-runners/simulated.js';
+
+/** Engine settings of `startLocalCodePipeline({ engine: {...} })` and `cpkit serve`. */
+export interface EngineSettings {
+  /** Reply timer of Lambda jobs in ms (`--job-reply-timeout` seconds). @default 1200000 (AWS: 20 minutes) */
+  readonly jobReplyTimeoutMs?: number;
+  /** Delays before the 2 retries of a failed asynchronous Lambda invocation. @default [1000, 2000] */
+  readonly lambdaRetryDelaysMs?: readonly number[];
+  /** Idle Lambda worker processes are stopped after this long. @default 300000 */
+  readonly lambdaIdleMs?: number;
+  /** `--simulate Provider=succeed|fail` for providers that cannot run locally. @default {} */
+  readonly simulate?: Readonly<Record<string, SimulatedOutcome>>;
+  /** Start an execution when a pipeline is created, as AWS does. @default true */
+  readonly startOnCreate?: boolean;
+  /** Local EventBridge rules (`--rules FILE`). @default [] */
+  readonly rules?: readonly LocalRule[];
+  /** Clock for tests. @default the system clock */
+  readonly clock?: Clock;
+}
+
+/** Adapts the S3 module's ArtifactStore to what the engine needs. */
+export function engineArtifacts(store: () => ArtifactStore | undefined): EngineArtifactStore {
+  const get = (): ArtifactStore => {
+    const s = store();
+    if (!s) throw new Error('the S3 artifact store is not available');
+    return s;
+  };
+  return {
+    ensureBucket: (bucket) => get().ensureBucket(bucket),
+    async readObject(bucket, key, versionId) {
+      const s = get();
+      const head = await s.headObject(bucket, key, versionId ? { versionId } : undefined);
+      if (!head) return undefined;
+      const object = await s.getObject(bucket, key, versionId ? { versionId } : undefined);
+      const body = await readAll(object.body);
+      return { body, versionId: object.versionId, etag: object.etag };
+    },
+    async writeObject(bucket, key, body) {
+      const r = await get().putObject(bucket, key, body);
+      return { versionId: r.versionId, etag: r.etag };
+    },
+  };
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Creates the execution engine for the composition root: registers `services.engine`, the pipeline lifecycle
+ * listener (artifact bucket creation, first execution on CreatePipeline, cleanup on DeletePipeline),
+ * `services.webhookTriggered`, `services.s3Authorizer` (job-scoped credentials), and resumes in-flight
+ * executions. Returns the shutdown hook.
+ *
+ * @example
+ * shutdownHooks.push(wireExecutionEngine({ db, services, context, dataDir, settings: options.engine }));
+ */
+export function wireExecutionEngine(args: {
+  db: Db;
+  services: ApiServices;
+  context: ApiContext;
+  dataDir: string;
+  settings?: EngineSettings;
+}): () => Promise<void> {
+  const { db, services, context, dataDir, settings = {} } = args;
+  const artifacts = engineArtifacts(() => services.artifacts as ArtifactStore | undefined);
+  const engine = new ExecutionEngine({
+    db,
+    region: context.region,
+    accountId: context.accountId,
+    dataDir,
+    endpoint: () => context.baseUrl,
+    functions: () => (services.functions as LocalFunction[] | undefined) ?? [],
+    artifacts,
+    loadPipeline: (name, version) => getPipeline(db, name, version),
+    clock: settings.clock,
+    jobReplyTimeoutMs: settings.jobReplyTimeoutMs,
+    lambdaRetryDelaysMs: settings.lambdaRetryDelaysMs,
+    lambdaIdleMs: settings.lambdaIdleMs,
+    simulate: settings.simulate,
+    startOnCreate: settings.startOnCreate,
+    rules: settings.rules,
+  });
+  const ensureBucket = async (name: string): Promise<void> => {
+    const decl = getPipeline(db, name)?.declaration;
+    if (!decl || !services.artifacts) return;
+    const buckets = new Set<string>();
+    const main = artifactBucketOf(decl, context.region);
+    if (main) buckets.add(main);
+    for (const store of Object.values(decl.artifactStores ?? {}))
+      if (store.location) buckets.add(store.location);
+    for (const b of buckets) await artifacts.ensureBucket(b);
+  };
+  const listener: PipelineLifecycleListener = {
+    async pipelineCreated(name) {
+      await ensureBucket(name);
+      if (settings.startOnCreate !== false) {
+        engine.startExecution({
+          pipelineName: name,
+          triggerType: 'CreatePipeline',
+          triggerDetail: `arn:aws:iam::${context.accountId}:root`,
+        });
+      }
+    },
+    async pipelineUpdated(name) {
+      await ensureBucket(name);
+    },
+    pipelineDeleted(name) {
+      for (const exec of listActiveExecutions(db, name)) {
+        try {
+          engine.stopExecution(name, exec.id, true, 'Pipeline deleted');
+        } catch {
+          // the pipeline is gone already: the rows are deleted below
+        }
+      }
+      db.transaction(() => deleteExecutionsOfPipeline(db, name))();
+    },
+  };
+  services.engine = engine;
+  services.pipelineListeners = [
+    ...((services.pipelineListeners as PipelineLifecycleListener[] | undefined) ?? []),
+    listener,
+  ];
+  services.webhookTriggered = (pipelineName: string, webhookName: string) => {
+    engine.startExecution({
+      pipelineName,
+      triggerType: 'Webhook',
+      triggerDetail: `arn:aws:codepipeline:${context.region}:${context.accountId}:webhook:${webhookName}`,
+    });
+  };
+  services.s3Authorizer = engine.authorizer;
+  services.eventBus = engine.events;
+  engine.resume();
+  return () => engine.close();
+}
