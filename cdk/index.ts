@@ -7,3 +7,4 @@ export {
   type CustomActionPropertyType,
 } from './constructs/custom-action-type.js';
 export { CustomAction, type CustomActionProps } from './constructs/custom-action.js';
+export { ApprovalGate, type ApprovalGateProps, type ApprovalGatePolicy } from './constructs/approval-gate.js';

@@ -34,6 +34,12 @@ export interface JobHandlerFunctionProps {
   readonly logRetention?: RetentionDays;
   /** Extra environment variables (the Powertools ones are set for you). @default - none */
   readonly environment?: Record<string, string>;
+  /**
+   * Grant `codepipeline:PutJobSuccessResult`/`PutJobFailureResult` (on `*`, as AWS requires). Turn it off for
+   * functions that are not Invoke-action targets (e.g. approval handlers), to keep their role least-privilege.
+   * @default true
+   */
+  readonly grantJobResults?: boolean;
 }
 
 const MIN_NODE_MAJOR = 22;
@@ -89,7 +95,7 @@ export class JobHandlerFunction extends Construct {
         ...props.environment,
       },
     });
-    JobHandlerFunction.grantPutJobResult(this.function);
+    if (props.grantJobResults ?? true) JobHandlerFunction.grantPutJobResult(this.function);
   }
 
   /**
