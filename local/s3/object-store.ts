@@ -375,6 +375,10 @@ function artifactInfo(record: ObjectRecord): ArtifactObjectInfo {
   };
 }
 
+/** An opaque version id like S3's: 32 letters and digits (never a leading '-', which CLIs read as a flag). */
 function newVersionId(): string {
-  return randomBytes(24).toString('base64url');
+  return randomBytes(32)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 32);
 }
