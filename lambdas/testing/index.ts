@@ -3,11 +3,23 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { CodePipelineJobEvent } from '../toolkit/job-event.js';
 import type { Artifact } from '../toolkit/types.js';
 
-/** An artifact to put into a built event: a name, or name plus details. */
+/**
+ * An artifact to put into a built event: a name, or name plus details.
+ * @example
+ * ```ts
+ * buildJobEvent({ inputArtifacts: ['SourceArtifact', { name: 'Config', revision: null }] });
+ * ```
+ */
 export type ArtifactSpec =
   string | { name: string; revision?: string | null; bucketName?: string; objectKey?: string };
 
-/** Options of {@link buildJobEvent}; every member has a realistic default. */
+/**
+ * Options of {@link buildJobEvent}; every member has a realistic default.
+ * @example
+ * ```ts
+ * buildJobEvent({ userParameters: { url: 'https://x' }, continuation: { state: { attempts: 2 } }, encryptionKey: true });
+ * ```
+ */
 export interface JobEventOptions {
   /** @default - a random UUID (job ids are UUIDs) */
   readonly jobId?: string;
@@ -148,7 +160,13 @@ export function buildArtifactCredentials(
   };
 }
 
-/** A Lambda context for tests: the members Lambda provides and a clock-driven remaining time. */
+/**
+ * A Lambda context for tests: the members Lambda provides and a clock-driven remaining time.
+ * @example
+ * ```ts
+ * const context: FakeLambdaContext = createLambdaContext({ timeoutMs: 5_000 });
+ * ```
+ */
 export interface FakeLambdaContext {
   callbackWaitsForEmptyEventLoop: boolean;
   readonly functionName: string;

@@ -4,7 +4,13 @@ import { JobEventError, UserParametersError } from './errors.js';
 import type { Artifact, Job } from './types.js';
 import { describeZodIssues } from './zod-issues.js';
 
-/** The key under which Lambda receives the job from a CodePipeline Invoke action. */
+/**
+ * The key under which Lambda receives the job from a CodePipeline Invoke action.
+ * @example
+ * ```ts
+ * const isJob = JOB_EVENT_KEY in event;
+ * ```
+ */
 export const JOB_EVENT_KEY = 'CodePipeline.job';
 
 const artifactSchema = z.looseObject({
@@ -49,7 +55,13 @@ const jobSchema = z.looseObject({
   }),
 });
 
-/** The raw Lambda event of a CodePipeline Invoke action (see field-notes section 1). */
+/**
+ * The raw Lambda event of a CodePipeline Invoke action (see field-notes section 1).
+ * @example
+ * ```ts
+ * const event: CodePipelineJobEvent = buildJobEvent();
+ * ```
+ */
 export interface CodePipelineJobEvent {
   readonly 'CodePipeline.job': {
     readonly id: string;
@@ -73,17 +85,33 @@ export interface CodePipelineJobEvent {
 /**
  * How to read `UserParameters`: a zod 4 schema (zod or zod/mini) applied to the decoded JSON, `'json'`
  * for decoded JSON without checks, or `'raw'` (the default) for the string as sent.
+ * @example
+ * ```ts
+ * const spec: UserParametersSpec = z.object({ url: z.url() });
+ * ```
  */
 export type UserParametersSpec = $ZodType | 'json' | 'raw';
 
-/** The type of the user parameters that a {@link UserParametersSpec} yields. */
+/**
+ * The type of the user parameters that a {@link UserParametersSpec} yields.
+ * @example
+ * ```ts
+ * type Params = UserParametersOf<typeof schema>; // z.output<typeof schema>
+ * ```
+ */
 export type UserParametersOf<TSpec> = TSpec extends $ZodType
   ? output<TSpec>
   : TSpec extends 'json'
     ? unknown
     : string | undefined;
 
-/** Options of {@link parseJobEvent}. */
+/**
+ * Options of {@link parseJobEvent}.
+ * @example
+ * ```ts
+ * parseJobEvent(event, { userParameters: 'json' } satisfies ParseJobEventOptions<'json'>);
+ * ```
+ */
 export interface ParseJobEventOptions<TSpec extends UserParametersSpec = 'raw'> {
   /**
    * How to read `UserParameters`.

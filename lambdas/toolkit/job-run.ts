@@ -31,7 +31,13 @@ import type {
 } from './types.js';
 import { describeZodIssues } from './zod-issues.js';
 
-/** Options shared by {@link JobRun}, `withJob` and `codePipelineJob`. */
+/**
+ * Options shared by {@link JobRun}, `withJob` and `codePipelineJob`.
+ * @example
+ * ```ts
+ * withJob(fn, { userParameters: schema, stateSchema, timeoutMarginMs: 5_000, rethrow: false });
+ * ```
+ */
 export interface JobRunOptions<TSpec extends UserParametersSpec = 'raw', TState = unknown> {
   /**
    * How to read `UserParameters`: a zod 4 schema (zod or zod/mini), `'json'` or `'raw'`.
@@ -71,10 +77,22 @@ export interface JobRunOptions<TSpec extends UserParametersSpec = 'raw', TState 
   readonly rethrow?: boolean;
 }
 
-/** A Lambda context, as far as the toolkit reads it. */
+/**
+ * A Lambda context, as far as the toolkit reads it.
+ * @example
+ * ```ts
+ * const context: JobContext = { getRemainingTimeInMillis: () => 30_000 };
+ * ```
+ */
 export type JobContext = RemainingTimeSource;
 
-/** What a handler wrapped by `withJob` may return: success details, or nothing. */
+/**
+ * What a handler wrapped by `withJob` may return: success details, or nothing.
+ * @example
+ * ```ts
+ * const result: JobHandlerResult = { summary: 'done', outputVariables: { version: '1.2.3' } };
+ * ```
+ */
 export type JobHandlerResult = SucceedOptions | void | undefined;
 
 /**

@@ -2,13 +2,23 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { ConstructorOptions } from '@aws-lambda-powertools/logger/types';
 import type { Job } from './types.js';
 
-/** What a redacted value is replaced with. */
+/**
+ * What a redacted value is replaced with.
+ * @example
+ * ```ts
+ * expect(logLine).toContain(REDACTED);
+ * ```
+ */
 export const REDACTED = '[REDACTED]';
 
 /**
  * Keys whose values never reach a log, compared case-insensitively: the model's sensitive shapes
  * (AWSSessionCredentials: accessKeyId, secretAccessKey, sessionToken), continuation tokens, approval
  * tokens (`token`), webhook secret tokens (`SecretToken`), client tokens, nonces, and HTTP auth headers.
+ * @example
+ * ```ts
+ * SENSITIVE_KEYS.has('sessiontoken'); // true (keys are lower-case)
+ * ```
  */
 export const SENSITIVE_KEYS: ReadonlySet<string> = new Set(
   [
@@ -114,7 +124,13 @@ export function jobSecretValues(
   ].filter((v): v is string => typeof v === 'string');
 }
 
-/** Options of {@link createJobLogger}. */
+/**
+ * Options of {@link createJobLogger}.
+ * @example
+ * ```ts
+ * createJobLogger({ job, secretConfigurationKeys: ['ApiToken'], loggerOptions: { serviceName: 'deploy' } });
+ * ```
+ */
 export interface JobLoggerOptions {
   /** The job whose id (and pipeline coordinates, when known) every line carries and whose secrets are redacted. */
   readonly job?: Job<unknown>;

@@ -5,7 +5,13 @@ import { JobRun, type JobHandlerResult, type JobRunOptions } from './job-run.js'
 
 export type { JobRunOptions } from './job-run.js';
 
-/** The Lambda context inside a handler wrapped with {@link codePipelineJob}: it carries the run. */
+/**
+ * The Lambda context inside a handler wrapped with {@link codePipelineJob}: it carries the run.
+ * @example
+ * ```ts
+ * middy(async (_event: unknown, context: JobRunContext) => context.jobRun.succeed()).use(codePipelineJob());
+ * ```
+ */
 export type JobRunContext<TParams = string | undefined, TState = unknown> = Context & {
   readonly jobRun: JobRun<TParams, TState>;
 };

@@ -1,6 +1,12 @@
 import { TIMEOUT_MARGIN_FRACTION, TIMEOUT_MARGIN_MAX_MS } from './limits.js';
 
-/** The part of the Lambda context the guard reads. */
+/**
+ * The part of the Lambda context the guard reads.
+ * @example
+ * ```ts
+ * const source: RemainingTimeSource = context; // a Lambda context
+ * ```
+ */
 export interface RemainingTimeSource {
   getRemainingTimeInMillis?: () => number;
 }

@@ -2,7 +2,13 @@ import type { UserParametersOf, UserParametersSpec } from './job-event.js';
 import { JobRun, type JobContext, type JobHandlerResult, type JobRunOptions } from './job-run.js';
 import type { ReportOutcome } from './types.js';
 
-/** A job handler for {@link withJob}: do the work; return success details, report yourself, or throw. */
+/**
+ * A job handler for {@link withJob}: do the work; return success details, report yourself, or throw.
+ * @example
+ * ```ts
+ * const fn: JobHandler<string | undefined, unknown, JobContext> = async (run) => ({ summary: run.job.id });
+ * ```
+ */
 export type JobHandler<TParams, TState, TContext extends JobContext> = (
   run: JobRun<TParams, TState>,
   context: TContext,

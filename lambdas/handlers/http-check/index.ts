@@ -6,6 +6,10 @@ import { displayUrl, probeUrl, sleep, type ProbeResult } from '../shared/http-pr
  * UserParameters of http-check (JSON): `{"url": "...", "expectStatus": 200, "bodyContains": "...",
  * "timeoutMs": 5000, "retries": 2}`; only `url` is required. Unknown keys are refused, so a typo fails
  * the job with ConfigurationError instead of being ignored.
+ * @example
+ * ```ts
+ * httpCheckParameters.parse({ url: 'https://example.com/health' }); // defaults filled in
+ * ```
  */
 export const httpCheckParameters = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
@@ -25,6 +29,12 @@ const REPORT_RESERVE_MS = 500;
  * Smoke test of a URL from a CodePipeline Invoke action. Succeeds with a summary and the output variables
  * `status` and `latencyMs`; fails with `JobFailed` saying what was expected and what came back, after
  * `retries` further attempts.
+ * @example
+ * ```ts
+ * // CDK: new LambdaInvokeAction({ actionName: 'Smoke', lambda: httpCheckFn,
+ * //   userParameters: { url: 'https://staging.example.com/health', bodyContains: 'ok' } })
+ * await handler(buildJobEvent({ userParameters: { url } }), createLambdaContext({ timeoutMs: 30_000 }));
+ * ```
  */
 export const handler = withJob(
   async (run) => {

@@ -6,6 +6,10 @@ import { displayUrl, probeUrl, sleep, type ProbeResult } from '../shared/http-pr
  * UserParameters of wait-for (JSON): `{"url": "...", "expectStatus": 200, "intervalSeconds": 30,
  * "maxMinutes": 60}`; only `url` is required. `maxMinutes` is at most 1440 (an Invoke action ends after
  * 24 hours in all).
+ * @example
+ * ```ts
+ * waitForParameters.parse({ url: 'https://example.com/ready', maxMinutes: 30 });
+ * ```
  */
 export const waitForParameters = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
@@ -14,7 +18,13 @@ export const waitForParameters = z.strictObject({
   maxMinutes: z._default(z.int().check(z.gte(1), z.lte(1_440)), 60),
 });
 
-/** What travels in the continuation token between invocations. */
+/**
+ * What travels in the continuation token between invocations.
+ * @example
+ * ```ts
+ * waitForState.parse(JSON.parse(continuationToken)); // { attempts, startedAt, nextCheckAt? }
+ * ```
+ */
 export const waitForState = z.object({
   attempts: z.int().check(z.gte(0)),
   startedAt: z.number(),
@@ -31,6 +41,11 @@ const MAX_CHECK_MS = 10_000;
  * time budget, then `continueLater` with the attempt count and start time; succeeds (output variables
  * `status`, `attempts`, `waitedSeconds`) once the URL answers, fails with `JobFailed` once `maxMinutes`
  * passed. Give the function a timeout above `intervalSeconds` so it waits inside one invocation.
+ * @example
+ * ```ts
+ * // UserParameters: {"url": "https://staging.example.com/ready", "intervalSeconds": 30, "maxMinutes": 60}
+ * await handler(buildJobEvent({ userParameters: { url } }), createLambdaContext({ timeoutMs: 60_000 }));
+ * ```
  */
 export const handler = withJob(
   async (run) => {
