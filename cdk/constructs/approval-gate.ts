@@ -260,7 +260,7 @@ export class ApprovalGate extends Construct {
         try {
           parseApprovalPolicy(document);
         } catch (err) {
-          throw new Error(`${where}: ${(err as Error).message}`);
+          throw new Error(`${where}: ${(err as Error).message}`, { cause: err });
         }
       }
     }
