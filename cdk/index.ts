@@ -8,3 +8,4 @@ export {
 } from './constructs/custom-action-type.js';
 export { CustomAction, type CustomActionProps } from './constructs/custom-action.js';
 export { ApprovalGate, type ApprovalGateProps, type ApprovalGatePolicy } from './constructs/approval-gate.js';
+export { JobWorkerFunction, type JobWorkerFunctionProps } from './constructs/job-worker-function.js';

@@ -15,11 +15,14 @@ export const SECRET_SCAN_PROPERTIES = [
   },
 ] as const;
 
-/** The custom action type this worker serves; override with SECRET_SCAN_CATEGORY/PROVIDER/VERSION. */
+/**
+ * The custom action type this worker serves: `CPKIT_ACTION_CATEGORY` / `CPKIT_ACTION_PROVIDER` /
+ * `CPKIT_ACTION_VERSION` (set by the `JobWorkerFunction` construct), else Test / SecretScan / 1.
+ */
 export const SECRET_SCAN_ACTION_TYPE = {
-  category: process.env.SECRET_SCAN_CATEGORY ?? 'Test',
-  provider: process.env.SECRET_SCAN_PROVIDER ?? 'SecretScan',
-  version: process.env.SECRET_SCAN_VERSION ?? '1',
+  category: process.env.CPKIT_ACTION_CATEGORY || 'Test',
+  provider: process.env.CPKIT_ACTION_PROVIDER || 'SecretScan',
+  version: process.env.CPKIT_ACTION_VERSION || '1',
 };
 
 const MAX_LISTED_FINDINGS = 40;
