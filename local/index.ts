@@ -12,6 +12,7 @@ import { startServer, type S3RequestHandler } from './server.js';
 import { openDatabase, type Db } from './store/database.js';
 import { wireExecutionEngine, type EngineSettings } from './engine/wiring.js';
 import { webhookRoute } from './api/webhook-route.js';
+import { createS3Service, type S3Authorizer } from './s3/index.js';
 
 export { Router, type RouteHandler, type RouteParams } from './router.js';
 export { DataDirInUseError } from './data-dir-lock.js';
@@ -37,6 +38,12 @@ export interface LocalCodePipelineOptions {
   readonly verifySigv4?: SigV4Credentials;
   /** Execution engine settings (reply timer, Lambda retry delays, --simulate, rules, start on create). @default {} */
   readonly engine?: EngineSettings;
+  /**
+   * An external S3-compatible endpoint for artifacts (`--s3-endpoint`): the engine reads and writes
+   * artifacts there; the embedded store keeps answering S3 requests on this port.
+   * @default - the embedded S3 store under `<dataDir>/s3`
+   */
+  readonly s3Endpoint?: string;
 }
 
 /** A running local CodePipeline. */
@@ -98,6 +105,21 @@ export async function startLocalCodePipeline(
     // Module wiring goes here (each module adds its lines; push a shutdown hook for anything it starts):
     //   services.<name> = ...;  router.add(...);  shutdownHooks.push(() => ...);
     router.add('POST', '/_cpkit/webhooks/:name', webhookRoute(context));
+    // S3 artifact store (before the engine, so that it closes after it). The authorizer is late-bound:
+    // the engine sets services.s3Authorizer (job-scoped credentials).
+    const s3Service = createS3Service({
+      dataDir,
+      region: context.region,
+      externalEndpoint: options.s3Endpoint,
+      authorizer: {
+        authorize: (request) =>
+          (services.s3Authorizer as S3Authorizer | undefined)?.authorize(request) ?? { allowed: true },
+      },
+    });
+    services.s3 = s3Service;
+    services.artifacts = s3Service.artifacts;
+    services.s3RequestHandler = s3Service.handle;
+    shutdownHooks.push(() => s3Service.close());
     shutdownHooks.push(wireExecutionEngine({ db, services, context, dataDir, settings: options.engine }));
     const s3 = services.s3RequestHandler as S3RequestHandler | undefined;
 

@@ -18,6 +18,7 @@ interface ServeFlags {
   cdkOut?: string;
   region?: string;
   verifySigv4?: string;
+  s3Endpoint?: string;
 }
 
 /** A flag or file `cpkit serve` cannot use (exit 2). */
@@ -47,6 +48,22 @@ interface ServeConfig {
   cdkOut?: string;
   region: string;
   verifySigv4?: SigV4Credentials;
+  s3Endpoint?: string;
+}
+
+function parseS3Endpoint(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw new ServeUsageError(
+      `--s3-endpoint must be an http(s) URL such as http://127.0.0.1:9000, got '${value}'`,
+    );
+  return value;
 }
 
 function resolveFlags(flags: ServeFlags): ServeConfig {
@@ -66,6 +83,7 @@ function resolveFlags(flags: ServeFlags): ServeConfig {
       cdkOut: flags.cdkOut ? checkCdkOutDir(flags.cdkOut) : undefined,
       region,
       verifySigv4,
+      s3Endpoint: parseS3Endpoint(flags.s3Endpoint),
     };
   } catch (err) {
     if (err instanceof FunctionsFileError || err instanceof CdkOutError)
@@ -99,6 +117,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       cdkOut: config.cdkOut,
       region: config.region,
       verifySigv4: config.verifySigv4,
+      s3Endpoint: config.s3Endpoint,
     });
   } catch (err) {
     if (err instanceof DataDirInUseError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -152,6 +171,10 @@ export function registerServeCommand(program: Command): Command {
     .option('--cdk-out <dir>', 'a synthesized cloud assembly (cdk.out) to load pipelines and functions from')
     .option('--region <region>', 'region of ARNs (default: AWS_REGION, else us-east-1)')
     .option('--verify-sigv4 <keyid:secret>', 'verify SigV4 signatures of API requests with this key pair')
+    .option(
+      '--s3-endpoint <url>',
+      'keep pipeline artifacts in this S3-compatible endpoint instead of the embedded store',
+    )
     .exitOverride((err: CommanderError) => {
       if (err.exitCode === 0) process.exit(0);
       process.exit(EXIT_BAD_USAGE);
