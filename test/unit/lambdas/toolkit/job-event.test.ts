@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -168,5 +169,61 @@ describe('Function: parseJobEvent', () => {
       /CodePipeline\.job\.data\.inputArtifacts\[0\]\.location\.s3Location\.bucketName: required/,
     );
     expect(() => parseJobEvent(badKey)).toThrow(/CodePipeline\.job\.data\.encryptionKey\.type/);
+  });
+});
+
+describe('Function: parseJobEvent (property)', () => {
+  /** Every path of a JSON value, as key lists. */
+  const paths = (value: unknown, prefix: (string | number)[] = []): (string | number)[][] =>
+    value !== null && typeof value === 'object'
+      ? Object.entries(value).flatMap(([k, v]) => {
+          const p = [...prefix, Array.isArray(value) ? Number(k) : k];
+          return [p, ...paths(v, p)];
+        })
+      : [];
+
+  it('answers any input with a job or a JobEventError, never another exception', () => {
+    fc.assert(
+      fc.property(fc.anything(), fc.anything(), (junk, inner) => {
+        for (const input of [junk, { 'CodePipeline.job': inner }]) {
+          try {
+            parseJobEvent(input);
+          } catch (err) {
+            if (!(err instanceof JobEventError)) return false;
+          }
+        }
+        return true;
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('names the broken member when one member of a valid job is removed or replaced', () => {
+    const base = fixture('kms-encrypted');
+    const all = paths(base);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...all),
+        fc.oneof(fc.constant(undefined), fc.integer(), fc.constant([]), fc.constant(null)),
+        (path, replacement) => {
+          const event = structuredClone(base);
+          let holder: any = event;
+          for (const seg of path.slice(0, -1)) holder = holder[seg];
+          const last = path[path.length - 1];
+          if (replacement === undefined) delete holder[last];
+          else holder[last] = replacement;
+          try {
+            parseJobEvent(event);
+            return true; // optional members may go
+          } catch (err) {
+            if (!(err instanceof JobEventError)) return false;
+            // The message names a path inside the broken member's parent.
+            const named = path.slice(0, -1).filter((s) => typeof s === 'string' && s !== 'CodePipeline.job');
+            return named.every((s) => err.message.includes(String(s)));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

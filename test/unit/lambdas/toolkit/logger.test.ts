@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildArtifactCredentials, buildJobEvent } from '../../../../lambdas/testing/index.js';
 import { createJobLogger, parseJobEvent, Redactor, REDACTED } from '../../../../lambdas/toolkit/index.js';
@@ -136,5 +137,41 @@ describe('Class: Redactor', () => {
     const r = new Redactor();
     r.addSecretValues(['abcdef', 'abcdefghij', 'xy']);
     expect(r.redactText('a abcdefghij b abcdef c xy')).toBe(`a ${REDACTED} b ${REDACTED} c xy`);
+  });
+});
+
+describe('Class: Redactor (property)', () => {
+  // Secrets from characters that cannot rebuild "[REDACTED]" around a replacement, with JSON-special characters.
+  const secretArb = fc.string({
+    unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789"\\/{}:,é\n '.split('')),
+    minLength: 6,
+    maxLength: 40,
+  });
+  const keyArb = fc.oneof(
+    fc.constantFrom('secretAccessKey', 'token', 'SecretToken', 'continuationToken'),
+    fc.string({ maxLength: 8 }),
+  );
+
+  it('never lets a registered secret through, whatever key holds it and however often it was JSON-encoded', () => {
+    fc.assert(
+      fc.property(
+        secretArb,
+        keyArb,
+        fc.string({ maxLength: 10 }),
+        fc.string({ maxLength: 10 }),
+        fc.integer({ min: 0, max: 2 }),
+        fc.boolean(),
+        (secret, key, prefix, suffix, encodings, nested) => {
+          const r = new Redactor();
+          r.addSecretValues([secret]);
+          let payload: unknown = { [key]: `${prefix}${secret}${suffix}`, other: [1, { deep: secret }] };
+          for (let i = 0; i < encodings; i++) payload = JSON.stringify(payload);
+          const line = JSON.stringify(nested ? { message: 'x', data: [payload] } : payload, r.replacer);
+          const forms = [secret, JSON.stringify(secret).slice(1, -1)];
+          return forms.every((f) => !line.includes(f));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
