@@ -56,10 +56,11 @@ export const handler = withJob(
     const checkMs = Math.min(MAX_CHECK_MS, p.intervalSeconds * 1_000);
     let last: ProbeResult | undefined;
     for (;;) {
-      const wait = (state.nextCheckAt ?? 0) - Date.now();
+      const wait = Math.max(0, (state.nextCheckAt ?? 0) - Date.now());
       const budget = run.remainingTimeMs() - REPORT_RESERVE_MS;
-      if (Math.max(0, wait) + Math.min(checkMs, 1_000) > budget || run.signal.aborted) {
-        // No room for another check in this invocation: wait what we can, then hand over.
+      // A due check always runs; a check that is not due yet must fit this invocation's budget.
+      if (run.signal.aborted || (wait > 0 && wait + Math.min(checkMs, 1_000) > budget)) {
+        // No room for the next check in this invocation: wait what we can, then hand over.
         await sleep(Math.min(wait, budget), run.signal);
         const elapsed = Date.now() - state.startedAt;
         await run.continueLater(state, {
@@ -69,12 +70,13 @@ export const handler = withJob(
         return;
       }
       await sleep(wait, run.signal);
+      if (run.signal.aborted) continue;
       state.attempts += 1;
       state.nextCheckAt = Date.now() + p.intervalSeconds * 1_000;
       last = await probeUrl({
         url: p.url,
         expectStatus: p.expectStatus,
-        timeoutMs: Math.min(checkMs, budget),
+        timeoutMs: Math.max(200, Math.min(checkMs, budget - wait)),
         signal: run.signal,
       });
       run.checkpoint(state);

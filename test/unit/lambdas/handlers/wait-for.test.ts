@@ -75,6 +75,15 @@ describe('Function: handler (wait-for)', () => {
     expect(body.executionDetails.percentComplete).toBe(0);
   });
 
+  it('checks at least once per invocation, even with a tiny time budget', async () => {
+    await handler(
+      buildJobEvent({ userParameters: { url: `${target.url}/never`, intervalSeconds: 1 } }),
+      createLambdaContext({ timeoutMs: 1_500 }),
+    );
+    expect(target.hits.get('/never')).toBe(1);
+    expect(JSON.parse(only().continuationToken)).toMatchObject({ attempts: 1 });
+  });
+
   it('continues from the state of the previous invocation', async () => {
     await handler(
       buildJobEvent({
