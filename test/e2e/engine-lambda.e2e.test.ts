@@ -109,6 +109,11 @@ describe('Lambda Invoke actions (e2e, real SDK against the local engine)', () =>
   it('answers a second result for the same job with InvalidJobStateException', async () => {
     const { execution } = await run('lambda-twice', 'reports-twice');
     expect(execution.status).toBe('Succeeded');
+    // the execution ends on the first result; the handler's second call returns a moment later
+    const deadline = Date.now() + 5000;
+    while (!logOf('reports-twice').includes('second result:') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     expect(logOf('reports-twice')).toContain('second result: InvalidJobStateException');
   });
 

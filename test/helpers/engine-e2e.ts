@@ -33,6 +33,8 @@ export function fixtureFunctions(environment: Record<string, string> = {}): Loca
     fn('never-reports'),
     fn('slow-succeed'),
     fn('record-event'),
+    fn('fail-once'),
+    fn('permission-probe'),
   ];
 }
 
