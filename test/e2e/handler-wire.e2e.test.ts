@@ -1,11 +1,16 @@
+import { StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildArtifactCredentials, buildJobEvent } from '../../lambdas/testing/index.js';
+import type { ArtifactStore } from '../../local/s3/artifact-store.js';
+import { actionsOf, createPipeline, invoke, putSource, waitForExecution } from '../helpers/engine-e2e.js';
 import { startHttpTarget, type HttpTarget } from '../helpers/http-target.js';
 import { startJsonRecorder, type JsonRecorder } from '../helpers/json-recorder.js';
+import { startTestServer, type TestLocalServer } from '../helpers/local-server.js';
+import { memoryArtifactStore } from '../helpers/memory-artifact-store.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bundle = join(root, 'dist', 'lambdas', 'http-check', 'index.mjs');
@@ -70,6 +75,7 @@ beforeAll(async () => {
     startHttpTarget({
       '/health': () => ({ status: 200, body: 'ok' }),
       '/broken': () => ({ status: 500, body: 'error' }),
+      '/warming': (hit) => ({ status: hit >= 3 ? 200 : 503 }),
     }),
   ]);
 });
@@ -143,5 +149,95 @@ describe('Wire: built http-check bundle reporting over JSON 1.1', () => {
     for (const secret of [creds.accessKeyId, creds.secretAccessKey, creds.sessionToken]) {
       expect(child.stdout + child.stderr).not.toContain(secret);
     }
+  });
+});
+
+describe('Engine: the built handlers run by the local CodePipeline', () => {
+  let local: TestLocalServer;
+  const fn = (name: string, timeoutSeconds: number) => ({
+    name: `cpkit-${name}`,
+    bundle: join(root, 'dist', 'lambdas', name, 'index.mjs'),
+    handler: 'handler',
+    timeoutSeconds,
+    memoryMB: 128,
+    environment: {},
+  });
+
+  beforeAll(async () => {
+    local = await startTestServer({
+      functions: [fn('http-check', 5), fn('wait-for', 2)],
+      engine: { jobReplyTimeoutMs: 10_000, lambdaRetryDelaysMs: [20, 20], startOnCreate: false },
+    });
+    local.services.artifacts ??= memoryArtifactStore();
+    await putSource(local.services.artifacts as ArtifactStore, 'source.zip', 'source-bytes');
+  });
+  afterAll(() => local?.stop());
+
+  async function run(name: string, functionName: string, userParameters: unknown) {
+    await createPipeline(local.client, name, [
+      {
+        name: 'Check',
+        actions: [
+          invoke('Run', functionName, {
+            configuration: { FunctionName: functionName, UserParameters: JSON.stringify(userParameters) },
+          }),
+        ],
+      },
+    ]);
+    const { pipelineExecutionId } = await local.client.send(new StartPipelineExecutionCommand({ name }));
+    const execution = await waitForExecution(local.client, name, pipelineExecutionId!);
+    const actions = await actionsOf(local.client, name, pipelineExecutionId!);
+    const log = readFileSync(join(local.dataDir, 'logs', `${functionName}.log`), 'utf8');
+    return { execution, run: actions.Run, log };
+  }
+
+  it('http-check: a passing URL succeeds the action with its output variables', async () => {
+    const r = await run('smoke-pass', 'cpkit-http-check', {
+      url: `${target.url}/health`,
+      bodyContains: 'ok',
+    });
+    expect(r.execution.status).toBe('Succeeded');
+    expect(r.run.status).toBe('Succeeded');
+    expect(r.run.output?.outputVariables).toEqual({
+      status: '200',
+      latencyMs: expect.stringMatching(/^\d+$/),
+    });
+    expect(r.run.output?.executionResult?.externalExecutionSummary).toMatch(/\/health answered HTTP 200/);
+    expect(r.log).toContain('job reported');
+    expect(r.log).not.toMatch(/ASIA[A-Z2-7]{16}/); // the job's artifact access key id
+  });
+
+  it('http-check: a failing URL fails the action with what was expected, in one invocation', async () => {
+    const before = target.hits.get('/broken') ?? 0;
+    const r = await run('smoke-fail', 'cpkit-http-check', { url: `${target.url}/broken`, retries: 0 });
+    expect(r.execution.status).toBe('Failed');
+    expect(r.run.output?.executionResult?.errorDetails?.message).toMatch(
+      /\/broken: expected HTTP 200, got 500 \(1 attempt\)/,
+    );
+    expect(target.hits.get('/broken')).toBe(before + 1);
+    // Reported as a job failure, not an invocation error: Lambda's retries never ran.
+    expect(r.log.match(/^START RequestId/gm)?.length).toBe(2); // one for smoke-pass, one here
+  });
+
+  it('http-check: bad UserParameters fail the action with ConfigurationError naming the parameter', async () => {
+    const r = await run('smoke-config', 'cpkit-http-check', { url: 'ftp://example.com', retries: -1 });
+    expect(r.execution.status).toBe('Failed');
+    expect(r.run.output?.executionResult?.errorDetails).toMatchObject({
+      code: 'ConfigurationError',
+      message: expect.stringMatching(
+        /UserParameters\.url: must be a valid url.*UserParameters\.retries: must be >= 0/,
+      ),
+    });
+  });
+
+  it('wait-for: continues across invocations until the URL is ready', async () => {
+    const r = await run('wait-ready', 'cpkit-wait-for', {
+      url: `${target.url}/warming`,
+      intervalSeconds: 1,
+      maxMinutes: 1,
+    });
+    expect(r.execution.status).toBe('Succeeded');
+    expect(r.run.output?.outputVariables).toMatchObject({ status: '200', attempts: '3' });
+    expect(r.log.match(/^START RequestId/gm)?.length).toBeGreaterThanOrEqual(2);
   });
 });
