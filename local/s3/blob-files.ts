@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { copyFile, link, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createChecksummer, type ChecksumAlgorithm, type Checksummer } from './checksums.js';
 
@@ -75,15 +75,11 @@ export class BlobFiles {
     blobs: readonly string[],
     algorithms: readonly ChecksumAlgorithm[] = [],
   ): Promise<TempBlob> {
-    const through = new PassThrough({ highWaterMark: 1024 * 1024 });
-    const feed = (async () => {
-      for (const blob of blobs) await pipeline(this.open(blob), through, { end: false });
-      through.end();
-    })();
-    feed.catch((error: Error) => through.destroy(error));
-    const temp = await this.writeTemp(through, algorithms);
-    await feed;
-    return temp;
+    const open = (blob: string): Readable => this.open(blob);
+    async function* concatenated(): AsyncGenerator<Buffer> {
+      for (const blob of blobs) for await (const chunk of open(blob)) yield chunk as Buffer;
+    }
+    return this.writeTemp(Readable.from(concatenated(), { objectMode: false }), algorithms);
   }
 
   /** Moves a temp file under `blobs/` (atomic rename, directory fsynced) and returns the blob name. */

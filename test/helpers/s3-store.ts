@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packageRoot } from '../../local/package-root.js';
 import { createS3Service, type S3Authorizer, type S3Service } from '../../local/s3/index.js';
 
 /** An embedded S3 store served on 127.0.0.1:<random port> in this process, with its own temp data dir. */
@@ -55,17 +56,10 @@ export async function startS3Store(options: { authorizer?: S3Authorizer } = {}):
  * It goes under node_modules/.cache so that its external packages resolve.
  */
 export async function bundleS3StoreServer(): Promise<string> {
-  const outfile = join(
-    import.meta.dirname,
-    '..',
-    '..',
-    'node_modules',
-    '.cache',
-    'cpkit-tests',
-    `s3-store-server-${process.pid}.mjs`,
-  );
+  const root = packageRoot();
+  const outfile = join(root, 'node_modules', '.cache', 'cpkit-tests', `s3-store-server-${process.pid}.mjs`);
   await build({
-    entryPoints: [join(import.meta.dirname, '..', 'fixtures', 's3-store-server.ts')],
+    entryPoints: [join(root, 'test', 'fixtures', 's3-store-server.ts')],
     outfile,
     bundle: true,
     platform: 'node',
