@@ -12,6 +12,7 @@ import { startServer, type S3RequestHandler } from './server.js';
 import { openDatabase, type Db } from './store/database.js';
 import { wireExecutionEngine, type EngineSettings } from './engine/wiring.js';
 import { webhookRoute } from './api/webhook-route.js';
+import { functionUrlRoute } from './api/function-url-route.js';
 import { createS3Service, type S3Authorizer } from './s3/index.js';
 
 export { Router, type RouteHandler, type RouteParams } from './router.js';
@@ -105,6 +106,7 @@ export async function startLocalCodePipeline(
     // Module wiring goes here (each module adds its lines; push a shutdown hook for anything it starts):
     //   services.<name> = ...;  router.add(...);  shutdownHooks.push(() => ...);
     router.add('POST', '/_cpkit/webhooks/:name', webhookRoute(context));
+    router.add('*', '/_cpkit/functions/:name/*', functionUrlRoute(context));
     // S3 artifact store (before the engine, so that it closes after it). The authorizer is late-bound:
     // the engine sets services.s3Authorizer (job-scoped credentials).
     const s3Service = createS3Service({

@@ -1,5 +1,6 @@
 import { ServiceError } from '../errors.js';
 import { actionTypeOperations } from './action-types.js';
+import { approvalOperations } from './approvals.js';
 import { executionOperations } from './executions.js';
 import { jobOperations } from './jobs.js';
 import { pipelineOperations } from './pipelines.js';
@@ -20,6 +21,7 @@ import type { ApiContext, OperationHandler, OperationTable } from './operation.j
 export const implementedOperations: OperationTable = {
   // noun tables (one spread line each)
   ...actionTypeOperations,
+  ...approvalOperations,
   ...executionOperations,
   ...jobOperations,
   ...pipelineOperations,

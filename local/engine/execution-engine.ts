@@ -28,6 +28,8 @@ import { LambdaRuntime } from './lambda-runtime.js';
 import { LambdaInvokeRunner } from './action-runners/lambda-invoke.js';
 import type { ActionOutcome, ActionRunner, RunnerContext } from './action-runners/runner.js';
 import { S3SourceRunner } from './action-runners/s3-source.js';
+import { ManualApprovalRunner, type ApprovalNotification } from './action-runners/manual-approval.js';
+import { snsLambdaEvent, subscribedTo, type LocalSubscription } from './subscriptions.js';
 import {
   NotEmulatedRunner,
   SimulatedRunner,
@@ -63,6 +65,8 @@ export interface ExecutionEngineOptions {
   readonly startOnCreate?: boolean;
   /** Local EventBridge rules (`--rules`). */
   readonly rules?: readonly LocalRule[];
+  /** Local SNS subscriptions: functions receiving approval messages published to a topic. */
+  readonly subscriptions?: readonly LocalSubscription[];
 }
 
 /** Input of {@link ExecutionEngine.startExecution}. */
@@ -90,6 +94,8 @@ export class ExecutionEngine {
   readonly events: EventBus;
   readonly authorizer: JobCredentialsAuthorizer;
   readonly lambda: LambdaInvokeRunner;
+  /** Manual approvals (also holds PutApprovalResult's rules). */
+  readonly approvals: ManualApprovalRunner;
   private readonly runnerContext: RunnerContext;
   private readonly runners = new Map<string, ActionRunner>();
   private closed = false;
@@ -129,6 +135,10 @@ export class ExecutionEngine {
     this.lambda = new LambdaInvokeRunner(this.runnerContext, {
       replyTimeoutMs: options.jobReplyTimeoutMs,
       retryDelaysMs: options.lambdaRetryDelaysMs,
+    });
+    this.approvals = new ManualApprovalRunner(this.runnerContext, {
+      loadPipeline: options.loadPipeline,
+      publish: (n) => this.publishToTopic(n),
     });
   }
 
@@ -290,6 +300,7 @@ export class ExecutionEngine {
   async close(): Promise<void> {
     this.closed = true;
     this.lambda.close();
+    this.approvals.close();
     for (const r of this.runners.values()) r.close?.();
     await this.runtime.close();
   }
@@ -352,6 +363,7 @@ export class ExecutionEngine {
   private runnerFor(run: ActionRunRow): ActionRunner {
     const key = `${run.category}/${run.owner}/${run.provider}`;
     if (key === 'Invoke/AWS/Lambda') return this.lambda;
+    if (key === 'Approval/AWS/Manual') return this.approvals;
     let runner = this.runners.get(key);
     if (runner) return runner;
     if (key === 'Source/AWS/S3') runner = new S3SourceRunner(this.runnerContext);
@@ -372,6 +384,19 @@ export class ExecutionEngine {
     return this.pipelineOf(run)
       ?.stages?.find((s) => s.name === run.stageName)
       ?.actions?.find((a) => a.name === run.actionName);
+  }
+
+  /** Delivers an SNS message to every function subscribed to its topic (asynchronously, with Lambda's retries). */
+  private publishToTopic(notification: ApprovalNotification): void {
+    for (const sub of this.options.subscriptions ?? []) {
+      if (!subscribedTo(sub, notification.topicArn)) continue;
+      const fn = this.functions().find((f) => f.name === sub.function);
+      if (!fn || this.closed) continue;
+      const event = snsLambdaEvent({ ...notification, now: this.clock.now() });
+      void this.runtime
+        .invokeAsync(fn, event, { retryDelaysMs: this.options.lambdaRetryDelaysMs ?? [1000, 2000] })
+        .catch(() => undefined);
+    }
   }
 
   private deliverEvent(functionName: string, event: unknown): void {

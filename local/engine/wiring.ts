@@ -10,6 +10,7 @@ import type { LocalRule } from './events.js';
 import { ExecutionEngine } from './execution-engine.js';
 import { artifactBucketOf, type EngineArtifactStore } from './ports.js';
 import type { SimulatedOutcome } from './action-runners/simulated.js';
+import type { LocalSubscription } from './subscriptions.js';
 
 /** Engine settings of `startLocalCodePipeline({ engine: {...} })` and `cpkit serve`. */
 export interface EngineSettings {
@@ -25,6 +26,8 @@ export interface EngineSettings {
   readonly startOnCreate?: boolean;
   /** Local EventBridge rules (`--rules FILE`). @default [] */
   readonly rules?: readonly LocalRule[];
+  /** Local SNS subscriptions (see local/engine/subscriptions.ts). @default [] */
+  readonly subscriptions?: readonly LocalSubscription[];
   /** Clock for tests. @default the system clock */
   readonly clock?: Clock;
 }
@@ -93,6 +96,7 @@ export function wireExecutionEngine(args: {
     simulate: settings.simulate,
     startOnCreate: settings.startOnCreate,
     rules: settings.rules,
+    subscriptions: settings.subscriptions,
   });
   const ensureBucket = async (name: string): Promise<void> => {
     const decl = getPipeline(db, name)?.declaration;
