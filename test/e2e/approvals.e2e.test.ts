@@ -1,6 +1,7 @@
 import { PutApprovalResultCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArtifactStore } from '../../local/s3/artifact-store.js';
 import { createApprovalLinks } from '../../lambdas/toolkit/approval-links.js';
@@ -258,6 +259,40 @@ describe('Manual approvals through the engine (e2e)', () => {
     expect((await approvalState(local.client, 'policy-freeze'))?.summary).toMatch(
       /^Rejected by policy rule "long freeze": \d{4}-\d{2}-\d{2} \(Europe\/Berlin\) is inside the freeze/,
     );
+  });
+
+  it('approves in a real browser: open the link, click Approve, see the result page', async () => {
+    // Prepare (Debian chromium, toolchain.md; CI installs it with apt)
+    const executablePath = '/usr/bin/chromium';
+    expect(existsSync(executablePath), 'install Debian chromium (apt-get install -y chromium)').toBe(true);
+    const { id } = await startApproval('in-browser');
+    const links = await linksFor('in-browser');
+    const browser = await chromium.launch({
+      executablePath,
+      args: ['--headless', '--no-sandbox', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage();
+      // Act
+      await page.goto(links.approve);
+      const heading = await page.locator('h1').textContent();
+      await page.fill('#name', 'Browser Bob');
+      await page.fill('#comment', 'clicked in chromium');
+      await Promise.all([
+        page.waitForURL((u) => !u.searchParams.has('link')),
+        page.click('button[type=submit]'),
+      ]);
+      const result = await page.locator('h1').textContent();
+      // Assess
+      expect(heading).toBe('Approve this change?');
+      expect(result).toBe('Approved');
+      expect((await waitForExecution(local.client, 'in-browser', id)).status).toBe('Succeeded');
+      expect((await approvalState(local.client, 'in-browser'))?.summary).toMatch(
+        /^Approved via signed link by Browser Bob from .+: clicked in chromium$/,
+      );
+    } finally {
+      await browser.close();
+    }
   });
 
   it('keeps every approval token and the secret out of all function logs', () => {
