@@ -1,11 +1,13 @@
 import { ServiceError } from '../errors.js';
 import { actionTypeOperations } from './action-types.js';
+import { customJobOperations } from './custom-jobs.js';
 import { approvalOperations } from './approvals.js';
 import { executionOperations } from './executions.js';
 import { jobOperations } from './jobs.js';
 import { pipelineOperations } from './pipelines.js';
 import { stateOperations } from './state.js';
 import { tagOperations } from './tags.js';
+import { thirdPartyJobOperations } from './third-party-jobs.js';
 import { transitionOperations } from './transitions.js';
 import { webhookOperations } from './webhooks.js';
 import { operationNames } from '../protocol/service-model.js';
@@ -21,12 +23,14 @@ import type { ApiContext, OperationHandler, OperationTable } from './operation.j
 export const implementedOperations: OperationTable = {
   // noun tables (one spread line each)
   ...actionTypeOperations,
+  ...customJobOperations,
   ...approvalOperations,
   ...executionOperations,
   ...jobOperations,
   ...pipelineOperations,
   ...stateOperations,
   ...tagOperations,
+  ...thirdPartyJobOperations,
   ...transitionOperations,
   ...webhookOperations,
 };

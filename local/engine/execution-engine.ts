@@ -28,6 +28,7 @@ import { LambdaRuntime } from './lambda-runtime.js';
 import { LambdaInvokeRunner } from './action-runners/lambda-invoke.js';
 import type { ActionOutcome, ActionRunner, RunnerContext } from './action-runners/runner.js';
 import { S3SourceRunner } from './action-runners/s3-source.js';
+import { CustomJobRunner } from './action-runners/custom-job.js';
 import { ManualApprovalRunner, type ApprovalNotification } from './action-runners/manual-approval.js';
 import { snsLambdaEvent, subscribedTo, type LocalSubscription } from './subscriptions.js';
 import {
@@ -65,6 +66,10 @@ export interface ExecutionEngineOptions {
   readonly startOnCreate?: boolean;
   /** Local EventBridge rules (`--rules`). */
   readonly rules?: readonly LocalRule[];
+  /** Timeout of custom-action and third-party jobs. @default 3600000 (1 h, AWS) */
+  readonly customJobTimeoutMs?: number;
+  /** A custom job handed out but not acknowledged this long is handed out again. @default 60000 */
+  readonly customJobAckTimeoutMs?: number;
   /** Local SNS subscriptions: functions receiving approval messages published to a topic. */
   readonly subscriptions?: readonly LocalSubscription[];
 }
@@ -94,6 +99,8 @@ export class ExecutionEngine {
   readonly events: EventBus;
   readonly authorizer: JobCredentialsAuthorizer;
   readonly lambda: LambdaInvokeRunner;
+  /** Custom-action and third-party jobs (PollForJobs and the other job operations). */
+  readonly customJobs: CustomJobRunner;
   /** Manual approvals (also holds PutApprovalResult's rules). */
   readonly approvals: ManualApprovalRunner;
   private readonly runnerContext: RunnerContext;
@@ -135,6 +142,10 @@ export class ExecutionEngine {
     this.lambda = new LambdaInvokeRunner(this.runnerContext, {
       replyTimeoutMs: options.jobReplyTimeoutMs,
       retryDelaysMs: options.lambdaRetryDelaysMs,
+    });
+    this.customJobs = new CustomJobRunner(this.runnerContext, {
+      jobTimeoutMs: options.customJobTimeoutMs,
+      ackTimeoutMs: options.customJobAckTimeoutMs,
     });
     this.approvals = new ManualApprovalRunner(this.runnerContext, {
       loadPipeline: options.loadPipeline,
@@ -300,6 +311,7 @@ export class ExecutionEngine {
   async close(): Promise<void> {
     this.closed = true;
     this.lambda.close();
+    this.customJobs.close();
     this.approvals.close();
     for (const r of this.runners.values()) r.close?.();
     await this.runtime.close();
@@ -363,6 +375,7 @@ export class ExecutionEngine {
   private runnerFor(run: ActionRunRow): ActionRunner {
     const key = `${run.category}/${run.owner}/${run.provider}`;
     if (key === 'Invoke/AWS/Lambda') return this.lambda;
+    if (run.owner === 'Custom' || run.owner === 'ThirdParty') return this.customJobs;
     if (key === 'Approval/AWS/Manual') return this.approvals;
     let runner = this.runners.get(key);
     if (runner) return runner;

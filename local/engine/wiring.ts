@@ -7,6 +7,7 @@ import { deleteExecutionsOfPipeline, listActiveExecutions } from '../store/execu
 import { getPipeline } from '../store/pipeline-repo.js';
 import type { Clock } from './clock.js';
 import type { LocalRule } from './events.js';
+import type { JobResultHandler } from '../api/jobs.js';
 import { ExecutionEngine } from './execution-engine.js';
 import { artifactBucketOf, type EngineArtifactStore } from './ports.js';
 import type { SimulatedOutcome } from './action-runners/simulated.js';
@@ -26,6 +27,10 @@ export interface EngineSettings {
   readonly startOnCreate?: boolean;
   /** Local EventBridge rules (`--rules FILE`). @default [] */
   readonly rules?: readonly LocalRule[];
+  /** Timeout of custom-action and third-party jobs in ms. @default 3600000 (1 h, AWS) */
+  readonly customJobTimeoutMs?: number;
+  /** A custom job handed out but not acknowledged this long is handed out again. @default 60000 */
+  readonly customJobAckTimeoutMs?: number;
   /** Local SNS subscriptions (see local/engine/subscriptions.ts). @default [] */
   readonly subscriptions?: readonly LocalSubscription[];
   /** Clock for tests. @default the system clock */
@@ -96,6 +101,8 @@ export function wireExecutionEngine(args: {
     simulate: settings.simulate,
     startOnCreate: settings.startOnCreate,
     rules: settings.rules,
+    customJobTimeoutMs: settings.customJobTimeoutMs,
+    customJobAckTimeoutMs: settings.customJobAckTimeoutMs,
     subscriptions: settings.subscriptions,
   });
   const ensureBucket = async (name: string): Promise<void> => {
@@ -147,6 +154,14 @@ export function wireExecutionEngine(args: {
   };
   services.s3Authorizer = engine.authorizer;
   services.eventBus = engine.events;
+  // PutJobSuccessResult / PutJobFailureResult of custom-action jobs (local/api/jobs.ts asks these in order).
+  services.jobResultHandlers = [
+    ...((services.jobResultHandlers as JobResultHandler[] | undefined) ?? []),
+    {
+      putJobSuccessResult: (input) => engine.customJobs.putSuccess('custom', input),
+      putJobFailureResult: (input) => engine.customJobs.putFailure('custom', input),
+    } satisfies JobResultHandler,
+  ];
   engine.resume();
   return () => engine.close();
 }

@@ -1,5 +1,6 @@
 import { migration001Pipelines } from './001-pipelines.js';
 import { migration020Executions } from './020-executions.js';
+import { migration040CustomJobs } from './040-custom-jobs.js';
 /**
  * Versioned schema migrations, applied in key order, each once, each in one transaction.
  * Never edit a migration that has shipped: add a new one.
@@ -10,4 +11,5 @@ import { migration020Executions } from './020-executions.js';
 export const migrations: Record<string, string> = {
   '001-pipelines': migration001Pipelines,
   '020-executions': migration020Executions,
+  '040-custom-jobs': migration040CustomJobs,
 };

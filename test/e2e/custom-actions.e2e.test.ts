@@ -1,0 +1,363 @@
+import {
+  AcknowledgeJobCommand,
+  CreateCustomActionTypeCommand,
+  GetJobDetailsCommand,
+  PollForJobsCommand,
+  PutJobSuccessResultCommand,
+  StartPipelineExecutionCommand,
+  type ActionDeclaration,
+  type CodePipelineClient,
+} from '@aws-sdk/client-codepipeline';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yazl from 'yazl';
+import { worker as secretScan } from '../../lambdas/handlers/secret-scan/index.js';
+import { JobWorker } from '../../lambdas/toolkit/job-worker.js';
+import type { ArtifactStore } from '../../local/s3/artifact-store.js';
+import { actionsOf, createPipeline, SOURCE_BUCKET, waitForExecution } from '../helpers/engine-e2e.js';
+import {
+  codePipelineClient,
+  repoRoot,
+  startTestServer,
+  type TestLocalServer,
+} from '../helpers/local-server.js';
+
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+
+function zip(files: Record<string, string>): Promise<Buffer> {
+  const z = new yazl.ZipFile();
+  for (const [name, content] of Object.entries(files)) z.addBuffer(Buffer.from(content), name);
+  z.end();
+  const chunks: Buffer[] = [];
+  return new Promise((resolve, reject) => {
+    z.outputStream.on('data', (c: Buffer) => chunks.push(c));
+    z.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+    z.outputStream.on('error', reject);
+  });
+}
+
+async function putZip(local: TestLocalServer, key: string, files: Record<string, string>): Promise<void> {
+  const store = local.services.artifacts as ArtifactStore;
+  await store.ensureBucket(SOURCE_BUCKET);
+  await store.putObject(SOURCE_BUCKET, key, (await zip(files)) as never);
+}
+
+async function createType(
+  client: CodePipelineClient,
+  provider: string,
+  props: { name: string; queryable?: boolean; secret?: boolean }[] = [],
+  inputs = 0,
+): Promise<void> {
+  await client.send(
+    new CreateCustomActionTypeCommand({
+      category: 'Test',
+      provider,
+      version: '1',
+      inputArtifactDetails: { minimumCount: inputs, maximumCount: inputs },
+      outputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
+      configurationProperties: props.map((p) => ({
+        name: p.name,
+        required: !p.secret,
+        key: false,
+        secret: p.secret ?? false,
+        queryable: p.queryable,
+      })),
+    }),
+  );
+}
+
+function custom(name: string, provider: string, extra: Partial<ActionDeclaration> = {}): ActionDeclaration {
+  return {
+    name,
+    actionTypeId: { category: 'Test', owner: 'Custom', provider, version: '1' },
+    runOrder: 1,
+    ...extra,
+  };
+}
+
+async function start(client: CodePipelineClient, name: string): Promise<string> {
+  return (await client.send(new StartPipelineExecutionCommand({ name }))).pipelineExecutionId!;
+}
+
+describe('Custom actions and job workers (e2e against the local engine)', () => {
+  let local: TestLocalServer;
+  const bundle = join(repoRoot, 'dist', 'lambdas', 'secret-scan', 'index.mjs');
+
+  beforeAll(async () => {
+    expect(existsSync(bundle), 'dist/lambdas/secret-scan is built by `npm test` (pretest)').toBe(true);
+    local = await startTestServer({
+      functions: [
+        {
+          name: 'secret-scan-worker',
+          bundle,
+          handler: 'handler',
+          timeoutSeconds: 60,
+          memoryMB: 256,
+          environment: { CPKIT_ACTION_PROVIDER: 'SecretScanEvents', POWERTOOLS_LOG_LEVEL: 'WARN' },
+        },
+      ],
+      engine: {
+        startOnCreate: false,
+        customJobAckTimeoutMs: 400,
+        rules: [
+          {
+            name: 'wake-secret-scan',
+            eventPattern: {
+              source: ['aws.codepipeline'],
+              'detail-type': ['CodePipeline Action Execution State Change'],
+              detail: { state: ['STARTED'], type: { owner: ['Custom'], provider: ['SecretScanEvents'] } },
+            },
+            targets: [{ function: 'secret-scan-worker' }],
+          },
+        ],
+      },
+    });
+    process.env.AWS_ENDPOINT_URL_S3 = local.endpoint;
+  });
+  afterAll(async () => {
+    delete process.env.AWS_ENDPOINT_URL_S3;
+    await local?.stop();
+  });
+
+  it('polling mode: the secret-scan worker fails a pipeline with masked file:line findings and passes a clean one', async () => {
+    // Prepare
+    await createType(local.client, 'SecretScan', [], 1);
+    await putZip(local, 'dirty.zip', {
+      'README.md': '# demo\n',
+      'src/config.js': `const region = 'us-east-1';\nconst key = '${KEY_ID}';\n`,
+    });
+    await putZip(local, 'clean.zip', { 'README.md': '# demo\n', 'src/a.js': 'export const a = 1;\n' });
+    const scan = custom('Scan', 'SecretScan', {
+      inputArtifacts: [{ name: 'SourceOutput' }],
+      namespace: 'Scan',
+    });
+    await createPipeline(local.client, 'scan-dirty', [{ name: 'Test', actions: [scan] }], {
+      sourceKey: 'dirty.zip',
+    });
+    await createPipeline(local.client, 'scan-clean', [{ name: 'Test', actions: [scan] }], {
+      sourceKey: 'clean.zip',
+    });
+    const worker = new JobWorker({
+      ...secretScan,
+      actionType: { category: 'Test', provider: 'SecretScan' },
+      client: codePipelineClient(local.endpoint),
+      logger: quiet,
+      concurrency: 2,
+      idleBackoff: { initialMs: 20, maxMs: 100 },
+    });
+    void worker.start();
+    try {
+      // Act
+      const dirty = await start(local.client, 'scan-dirty');
+      const clean = await start(local.client, 'scan-clean');
+      const dirtyEnd = await waitForExecution(local.client, 'scan-dirty', dirty);
+      const cleanEnd = await waitForExecution(local.client, 'scan-clean', clean);
+      // Assess
+      expect(dirtyEnd.status).toBe('Failed');
+      const failed = (await actionsOf(local.client, 'scan-dirty', dirty)).Scan;
+      expect(failed.output?.executionResult?.externalExecutionSummary).toMatch(
+        /1 committed secret found in 2 files[\s\S]*src\/config\.js:2: aws-access-key-id AKIA\*{12} \(20 chars\)/,
+      );
+      expect(JSON.stringify(failed)).not.toContain(KEY_ID);
+      expect(cleanEnd.status).toBe('Succeeded');
+      const passed = (await actionsOf(local.client, 'scan-clean', clean)).Scan;
+      expect(passed.output?.outputVariables).toEqual({ filesScanned: '2', filesSkipped: '0' });
+    } finally {
+      await worker.stop(1000);
+    }
+  });
+
+  it('event-driven mode: the engine rule wakes the worker Lambda, which polls once and reports', async () => {
+    // Prepare
+    await createType(local.client, 'SecretScanEvents', [], 1);
+    await putZip(local, 'events.zip', { 'a.txt': 'hello\n', 'b.txt': `token=${KEY_ID}\n` });
+    await createPipeline(
+      local.client,
+      'scan-events',
+      [
+        {
+          name: 'Test',
+          actions: [custom('Scan', 'SecretScanEvents', { inputArtifacts: [{ name: 'SourceOutput' }] })],
+        },
+      ],
+      { sourceKey: 'events.zip' },
+    );
+    // Act: nothing polls in this process; only the rule's function can take the job
+    const id = await start(local.client, 'scan-events');
+    const end = await waitForExecution(local.client, 'scan-events', id, 40_000);
+    // Assess
+    expect(end.status).toBe('Failed');
+    const action = (await actionsOf(local.client, 'scan-events', id)).Scan;
+    expect(action.output?.executionResult?.externalExecutionSummary).toMatch(/b\.txt:1: aws-access-key-id/);
+  });
+
+  it('8 concurrent pollers and 200 jobs: every job is done exactly once', async () => {
+    // Prepare: 4 parallel executions of a stage with 50 custom actions = 200 jobs
+    await createType(local.client, 'Counter', [{ name: 'Lane', queryable: true }]);
+    const actions = Array.from({ length: 50 }, (_, i) =>
+      custom(`A${i}`, 'Counter', { configuration: { Lane: 'main' }, namespace: `N${i}` }),
+    );
+    await createPipeline(local.client, 'load', [{ name: 'Work', actions }], {
+      executionMode: 'PARALLEL',
+      sourceKey: 'clean.zip',
+    });
+    const runs = new Map<string, number>();
+    const pollers = Array.from(
+      { length: 8 },
+      () =>
+        new JobWorker({
+          actionType: { category: 'Test', provider: 'Counter' },
+          client: codePipelineClient(local.endpoint),
+          logger: quiet,
+          concurrency: 2,
+          queryParam: { Lane: 'main' },
+          idleBackoff: { initialMs: 10, maxMs: 50 },
+          run: (job) => {
+            runs.set(job.id, (runs.get(job.id) ?? 0) + 1);
+            return { outputVariables: { jobId: job.id } };
+          },
+        }),
+    );
+    pollers.forEach((p) => void p.start());
+    try {
+      // Act
+      const ids = await Promise.all([1, 2, 3, 4].map(() => start(local.client, 'load')));
+      const ends = await Promise.all(ids.map((id) => waitForExecution(local.client, 'load', id, 60_000)));
+      // Assess
+      expect(ends.map((e) => e.status)).toEqual(['Succeeded', 'Succeeded', 'Succeeded', 'Succeeded']);
+      expect(runs.size).toBe(200);
+      expect([...runs.values()].filter((n) => n !== 1)).toEqual([]);
+      expect(pollers.reduce((n, p) => n + p.stats.succeeded, 0)).toBe(200);
+      const reported = new Set<string>();
+      for (const id of ids) {
+        for (const a of Object.values(await actionsOf(local.client, 'load', id))) {
+          if (a.actionName !== 'Source') reported.add(a.output!.outputVariables!.jobId);
+        }
+      }
+      expect(reported.size).toBe(200);
+      const counts = local.db
+        .prepare(
+          "SELECT status, COUNT(*) AS n FROM jobs WHERE kind = 'custom' AND id IN (SELECT job_id FROM custom_jobs WHERE provider = 'Counter') GROUP BY status",
+        )
+        .all();
+      expect(counts).toEqual([{ status: 'Succeeded', n: 200 }]);
+    } finally {
+      await Promise.all(pollers.map((p) => p.stop(1000)));
+    }
+  }, 90_000);
+
+  it('GetJobDetails carries actionTypeId and pipelineContext; secret configuration reaches the worker; nonces are honest', async () => {
+    // Prepare
+    await createType(local.client, 'Details', [{ name: 'Target' }, { name: 'Token', secret: true }]);
+    await createPipeline(
+      local.client,
+      'details',
+      [
+        {
+          name: 'Work',
+          actions: [custom('D', 'Details', { configuration: { Target: 'prod', Token: 'tok-123' } })],
+        },
+      ],
+      { sourceKey: 'clean.zip' },
+    );
+    const actionTypeId = {
+      category: 'Test' as const,
+      owner: 'Custom' as const,
+      provider: 'Details',
+      version: '1',
+    };
+    const id = await start(local.client, 'details');
+    let polled;
+    for (let i = 0; i < 100 && !polled; i++) {
+      polled = (await local.client.send(new PollForJobsCommand({ actionTypeId, maxBatchSize: 5 }))).jobs?.[0];
+      if (!polled) await new Promise((r) => setTimeout(r, 50));
+    }
+    // Assess: one poller only
+    expect((await local.client.send(new PollForJobsCommand({ actionTypeId }))).jobs).toEqual([]);
+    expect(polled!.data?.actionConfiguration?.configuration).toEqual({ Target: 'prod', Token: 'tok-123' });
+    await expect(
+      local.client.send(new AcknowledgeJobCommand({ jobId: polled!.id, nonce: 'not-the-nonce' })),
+    ).rejects.toMatchObject({ name: 'InvalidNonceException' });
+    await expect(
+      local.client.send(new PutJobSuccessResultCommand({ jobId: polled!.id })),
+    ).rejects.toMatchObject({ name: 'InvalidJobStateException' });
+    const ack = await local.client.send(
+      new AcknowledgeJobCommand({ jobId: polled!.id, nonce: polled!.nonce }),
+    );
+    expect(ack.status).toBe('InProgress');
+    const { jobDetails } = await local.client.send(new GetJobDetailsCommand({ jobId: polled!.id }));
+    expect(jobDetails?.data?.actionTypeId).toEqual(actionTypeId);
+    expect(jobDetails?.data?.pipelineContext).toMatchObject({
+      pipelineName: 'details',
+      stage: { name: 'Work' },
+      action: { name: 'D' },
+      pipelineExecutionId: id,
+    });
+    await local.client.send(new PutJobSuccessResultCommand({ jobId: polled!.id }));
+    await expect(
+      local.client.send(new PutJobSuccessResultCommand({ jobId: polled!.id })),
+    ).rejects.toMatchObject({ name: 'InvalidJobStateException' });
+    expect((await waitForExecution(local.client, 'details', id)).status).toBe('Succeeded');
+    await expect(
+      local.client.send(new PollForJobsCommand({ actionTypeId: { ...actionTypeId, provider: 'Counter' } })),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringMatching(/queryable property Lane/),
+    });
+    await expect(
+      local.client.send(new PollForJobsCommand({ actionTypeId: { ...actionTypeId, provider: 'Nope' } })),
+    ).rejects.toMatchObject({ name: 'ActionTypeNotFoundException' });
+    await expect(
+      local.client.send(new GetJobDetailsCommand({ jobId: '00000000-0000-4000-8000-000000000000' })),
+    ).rejects.toMatchObject({
+      name: 'JobNotFoundException',
+    });
+  });
+});
+
+describe('Custom job timeout (e2e)', () => {
+  let local: TestLocalServer;
+  beforeAll(async () => {
+    local = await startTestServer({ engine: { startOnCreate: false, customJobTimeoutMs: 1500 } });
+    const store = local.services.artifacts as ArtifactStore;
+    await store.ensureBucket(SOURCE_BUCKET);
+    await store.putObject(SOURCE_BUCKET, 'source.zip', 'x' as never);
+  });
+  afterAll(async () => local?.stop());
+
+  it('a worker that crashes after acknowledging: the job times out, the action fails, the pipeline ends', async () => {
+    // Prepare
+    await createType(local.client, 'Crashy');
+    await createPipeline(local.client, 'crash', [{ name: 'Work', actions: [custom('C', 'Crashy')] }]);
+    const actionTypeId = {
+      category: 'Test' as const,
+      owner: 'Custom' as const,
+      provider: 'Crashy',
+      version: '1',
+    };
+    const id = await start(local.client, 'crash');
+    let job;
+    for (let i = 0; i < 100 && !job; i++) {
+      job = (await local.client.send(new PollForJobsCommand({ actionTypeId }))).jobs?.[0];
+      if (!job) await new Promise((r) => setTimeout(r, 50));
+    }
+    await local.client.send(new AcknowledgeJobCommand({ jobId: job!.id, nonce: job!.nonce }));
+    // Act: the "worker" dies here and never reports
+    const end = await waitForExecution(local.client, 'crash', id, 15_000);
+    // Assess
+    expect(end.status).toBe('Failed');
+    const action = (await actionsOf(local.client, 'crash', id)).C;
+    expect(action.status).toBe('Failed');
+    expect(action.output?.executionResult?.externalExecutionSummary).toMatch(
+      /was acknowledged but got no result within the job timeout of 2 seconds/,
+    );
+    await expect(local.client.send(new PutJobSuccessResultCommand({ jobId: job!.id }))).rejects.toMatchObject(
+      {
+        name: 'InvalidJobStateException',
+      },
+    );
+  });
+});
