@@ -4,13 +4,15 @@ import { CdkOutError, checkCdkOutDir } from '../cdk-out-dir.js';
 import { DataDirInUseError } from '../data-dir-lock.js';
 import { FunctionsFileError, loadFunctionsFile, type LocalFunction } from '../functions-file.js';
 import { startLocalCodePipeline } from '../index.js';
+import type { EngineSettings } from '../engine/wiring.js';
+import { EngineFlagsError, engineSettingsFromFlags, type EngineFlags } from './engine-flags.js';
 import { parseSigV4Flag, type SigV4Credentials } from '../protocol/sigv4.js';
 
 /** Exit codes of `cpkit serve`. */
 const EXIT_BAD_USAGE = 2;
 const EXIT_RUNTIME = 1;
 
-interface ServeFlags {
+interface ServeFlags extends EngineFlags {
   port: string;
   host: string;
   dataDir: string;
@@ -49,6 +51,7 @@ interface ServeConfig {
   region: string;
   verifySigv4?: SigV4Credentials;
   s3Endpoint?: string;
+  engine: EngineSettings;
 }
 
 function parseS3Endpoint(value: string | undefined): string | undefined {
@@ -84,9 +87,10 @@ function resolveFlags(flags: ServeFlags): ServeConfig {
       region,
       verifySigv4,
       s3Endpoint: parseS3Endpoint(flags.s3Endpoint),
+      engine: engineSettingsFromFlags(flags),
     };
   } catch (err) {
-    if (err instanceof FunctionsFileError || err instanceof CdkOutError)
+    if (err instanceof FunctionsFileError || err instanceof CdkOutError || err instanceof EngineFlagsError)
       throw new ServeUsageError(err.message);
     throw err;
   }
@@ -118,6 +122,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       region: config.region,
       verifySigv4: config.verifySigv4,
       s3Endpoint: config.s3Endpoint,
+      engine: config.engine,
     });
   } catch (err) {
     if (err instanceof DataDirInUseError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE') {

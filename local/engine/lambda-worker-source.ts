@@ -70,5 +70,7 @@ process.on('message', async (msg) => {
     }
   }
 });
+// the engine is gone (stopped or killed): an execution environment without its runtime ends too
+process.on('disconnect', () => process.exit(0));
 send({ type: 'started' });
 `;

@@ -162,6 +162,14 @@ export function wireExecutionEngine(args: {
       putJobFailureResult: (input) => engine.customJobs.putFailure('custom', input),
     } satisfies JobResultHandler,
   ];
-  engine.resume();
-  return () => engine.close();
+  // Resume in-flight executions once the server listens: re-invoked functions need its URL (AWS_ENDPOINT_URL).
+  const waitForUrl = setInterval(() => {
+    if (!context.baseUrl) return;
+    clearInterval(waitForUrl);
+    engine.resume();
+  }, 5);
+  return () => {
+    clearInterval(waitForUrl);
+    return engine.close();
+  };
 }
