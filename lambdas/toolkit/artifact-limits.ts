@@ -42,7 +42,7 @@ export const DEFAULT_ZIP_SAFETY_LIMITS: ZipSafetyLimits = Object.freeze({
  * {@link ARTIFACT_UPLOAD_QUEUE_SIZE} parts in flight, an upload holds about 3 parts in memory.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html
  */
-export const ARTIFACT_UPLOAD_PART_BYTES = 8 * 1024 * 1024;
+export const ARTIFACT_UPLOAD_PART_BYTES = 5 * 1024 * 1024;
 
 /** Parts of an output artifact uploaded at the same time. */
 export const ARTIFACT_UPLOAD_QUEUE_SIZE = 2;
