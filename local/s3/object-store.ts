@@ -255,10 +255,9 @@ export class ObjectStore implements ArtifactStore {
     const source =
       typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
     const temp = await this.receive(source);
-    const sse: SseSettings | undefined = opts.sse && {
-      algorithm: 'aws:kms',
-      keyId: opts.sse.keyId ?? this.defaultKmsKeyId,
-    };
+    const sse: SseSettings = opts.sse
+      ? { algorithm: 'aws:kms', keyId: opts.sse.keyId ?? this.defaultKmsKeyId }
+      : { algorithm: 'AES256' };
     const record = await this.commitObject(bucket, key, temp, {
       size: temp.size,
       etag: singlePartEtag(temp.md5Hex),
@@ -294,7 +293,12 @@ export class ObjectStore implements ArtifactStore {
 
   // Internals
 
-  private insertVersion(bucket: string, key: string, blob: string, version: NewVersion): ObjectRecord {
+  private async insertVersion(
+    bucket: string,
+    key: string,
+    blob: string,
+    version: NewVersion,
+  ): Promise<ObjectRecord> {
     let obsolete: (string | null)[] = [];
     let seq: number;
     try {
@@ -331,10 +335,10 @@ export class ObjectStore implements ArtifactStore {
         return Number(info.lastInsertRowid);
       })();
     } catch (error) {
-      void this.blobs.remove(blob);
+      await this.blobs.remove(blob);
       throw error;
     }
-    for (const old of obsolete) void this.blobs.remove(old);
+    for (const old of obsolete) await this.blobs.remove(old);
     return objectFromRow(this.db.prepare('SELECT * FROM objects WHERE seq = ?').get(seq) as ObjectRow);
   }
 

@@ -9,6 +9,10 @@ export type S3Action = 'read' | 'write' | 'list' | 'admin';
 /**
  * Decides whether the signer of a request (its access key id) may do `action` on `bucket`/`key`.
  * The engine's job-scoped credentials are one implementation; the default allows everything.
+ * Actions: `read` GetObject/HeadObject (and a CopyObject source); `write` PutObject, CopyObject target,
+ * DeleteObject(s), multipart operations; `list` ListObjects(V2), ListObjectVersions, ListMultipartUploads,
+ * HeadBucket, GetBucketLocation/Versioning, ListBuckets (with bucket ''); `admin` Create/DeleteBucket,
+ * PutBucketVersioning.
  *
  * @example
  * const authorizer: S3Authorizer = {

@@ -8,6 +8,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
 import type { ArtifactObjectInfo, ArtifactPutOptions, ArtifactStore } from './artifact-store.js';
 import { S3Error } from './errors.js';
@@ -60,19 +61,20 @@ export class SdkArtifactStore implements ArtifactStore {
     body: Readable | Buffer | string,
     opts: ArtifactPutOptions = {},
   ): Promise<{ etag: string; versionId?: string }> {
-    // A stream of unknown length cannot be sent as a plain PUT: buffer streams (artifacts are zips of modest size).
-    const payload = body instanceof Readable ? await collect(body) : body;
+    const params = {
+      Bucket: bucket,
+      Key: key,
+      ContentType: opts.contentType,
+      ServerSideEncryption: opts.sse ? ('aws:kms' as const) : undefined,
+      SSEKMSKeyId: opts.sse?.keyId,
+    };
     try {
-      const out = await this.client.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          Body: payload,
-          ContentType: opts.contentType,
-          ServerSideEncryption: opts.sse ? 'aws:kms' : undefined,
-          SSEKMSKeyId: opts.sse?.keyId,
-        }),
-      );
+      if (body instanceof Readable) {
+        // A stream of unknown length: lib-storage sends it as one PUT or as a multipart upload, never whole in memory.
+        const out = await new Upload({ client: this.client, params: { ...params, Body: body } }).done();
+        return { etag: out.ETag ?? '', versionId: out.VersionId };
+      }
+      const out = await this.client.send(new PutObjectCommand({ ...params, Body: body }));
       return { etag: out.ETag ?? '', versionId: out.VersionId };
     } catch (error) {
       throw toS3Error(error, bucket, key);
@@ -139,10 +141,4 @@ function toS3Error(error: unknown, bucket: string, key?: string): Error {
   const details = { BucketName: bucket, Key: key };
   const converted = new S3Error(error.name, error.message, details);
   return Object.assign(converted, { cause: error });
-}
-
-async function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks);
 }

@@ -163,6 +163,7 @@ describe('S3 store with the aws CLI and boto3', () => {
     expect(out.metadata).toEqual({ kind: 'small' });
     expect(out.keys).toEqual(['big.bin', 'empty']);
     expect(out.prefixes).toEqual(['dir/']);
+    expect(out.encoded_keys).toEqual(['dir/a b+c&d.txt', 'dir/small.txt']);
     expect(out.missing).toBe('NoSuchKey');
   });
 });

@@ -1,4 +1,5 @@
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCodePipeline, type LocalCodePipeline } from '../../local/index.js';
 import type { ArtifactStore, S3Service } from '../../local/s3/index.js';
@@ -49,6 +50,12 @@ describe('S3 store wiring in startLocalCodePipeline', () => {
       sse: { algorithm: 'aws:kms' },
     });
     const head = await artifacts.headObject('outside', 'a/b.zip');
+    const streamed = await artifacts.putObject(
+      'outside',
+      'streamed',
+      Readable.from([Buffer.from('stream-'), Buffer.from('bytes')]),
+    );
+    const streamedHead = await external.service.artifacts.headObject('outside', 'streamed');
     const got = await artifacts.getObject('outside', 'a/b.zip');
     const text = (await got.body.toArray()).map(String).join('');
     const missing = await artifacts.headObject('outside', 'nope');
@@ -58,6 +65,7 @@ describe('S3 store wiring in startLocalCodePipeline', () => {
     // Assess
     expect(head).toMatchObject({ size: 9, etag: put.etag });
     expect(text).toBe('zip-bytes');
+    expect(streamedHead).toMatchObject({ size: 12, etag: streamed.etag });
     expect(missing).toBeUndefined();
     expect(error).toBe('NoSuchKey');
     expect(external.service.store.getBucket('outside')).toBeDefined();
