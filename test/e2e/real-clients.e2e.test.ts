@@ -1,136 +1,121 @@
+import { CreateCustomActionTypeCommand } from '@aws-sdk/client-codepipeline';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pendingOperations } from '../../local/api/index.js';
-import { repoRoot, startTestServer, type TestLocalServer } from '../helpers/local-server.js';
+import { afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
+import { MAX_CUSTOM_ACTION_TYPES } from '../../local/api/action-types.js';
+import {
+  removeDir,
+  repoRoot,
+  startTestServer,
+  tempDir,
+  type TestLocalServer,
+} from '../helpers/local-server.js';
+import {
+  assertScenario,
+  boto3Runner,
+  clientEnv,
+  cliRunner,
+  missingDebianClients,
+  type AwsCli,
+  type ScenarioRunner,
+} from '../helpers/real-client-runners.js';
+import {
+  expectedErrorCodes,
+  fillerActionTypes,
+  quotaStep,
+  realClientScenario,
+  type ScenarioMode,
+} from '../helpers/real-client-scenario.js';
 
 const run = promisify(execFile);
+const SCENARIO_TIMEOUT = 120_000;
 
-/** Environment for the Python clients: dummy credentials, no config files, no pager. */
-function clientEnv(): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-    AWS_MAX_ATTEMPTS: '1',
-  };
-}
-
-interface AwsCliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function awsCli(endpoint: string, args: string[]): Promise<AwsCliResult> {
-  try {
-    const { stdout, stderr } = await run('aws', ['--endpoint-url', endpoint, 'codepipeline', ...args], {
-      env: clientEnv(),
-      timeout: 30_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-/** What a call must show: its success output when implemented, else the temporary not-implemented error. */
-function expectImplementedOrPending(
-  operation: string,
-  result: AwsCliResult,
-  onSuccess: (json: unknown) => void,
-): void {
-  if (pendingOperations().includes(operation)) {
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain(
-      `(ValidationException) when calling the ${operation} operation: ${operation} is not implemented by codepipeline-kit local yet`,
-    );
-  } else {
-    expect(result.code, result.stderr).toBe(0);
-    onSuccess(JSON.parse(result.stdout) as unknown);
-  }
-}
-
-describe('Real clients: aws CLI (first on PATH)', () => {
-  let local: TestLocalServer;
-  beforeAll(async () => {
-    local = await startTestServer();
-  });
-  afterAll(() => local.stop());
-
-  it('list-action-types', async () => {
-    // Act
-    const result = await awsCli(local.endpoint, ['list-action-types']);
-
-    // Assess
-    expectImplementedOrPending('ListActionTypes', result, (json) => {
-      expect((json as { actionTypes: unknown[] }).actionTypes.length).toBeGreaterThan(0);
-    });
-  });
-
-  it('list-pipelines', async () => {
-    // Act
-    const result = await awsCli(local.endpoint, ['list-pipelines']);
-
-    // Assess
-    expectImplementedOrPending('ListPipelines', result, (json) => {
-      expect(Array.isArray((json as { pipelines: unknown[] }).pipelines)).toBe(true);
-    });
-  });
-
-  it('get-pipeline of an unknown pipeline', async () => {
-    // Act
-    const result = await awsCli(local.endpoint, ['get-pipeline', '--name', 'no-such-pipeline']);
-
-    // Assess
-    expect(result.code).not.toBe(0);
-    if (!pendingOperations().includes('GetPipeline')) {
-      expect(result.stderr).toContain('(PipelineNotFoundException) when calling the GetPipeline operation');
-    }
-  });
+let local: TestLocalServer;
+let dir: string;
+beforeEach(async () => {
+  local = await startTestServer();
+  dir = tempDir('cpkit-real-clients-');
+});
+afterEach(async () => {
+  await local.stop();
+  removeDir(dir);
 });
 
-describe('Real clients: boto3 (first on PATH)', () => {
-  let local: TestLocalServer;
-  beforeAll(async () => {
-    local = await startTestServer();
-  });
-  afterAll(() => local.stop());
+/**
+ * The whole scenario through one client on a fresh server: every step's outcome, then the custom action
+ * type quota (filled through the JS SDK), and every expected error code seen at least once.
+ */
+async function driveScenario(mode: ScenarioMode, runner: ScenarioRunner): Promise<void> {
+  // Act: the scenario
+  const scenario = realClientScenario(mode);
+  const codes = assertScenario(scenario.phases, await runner(scenario.phases));
 
-  it('maps the server answers to boto3 errors, validation included', async () => {
+  // Act: fill the quota, then one create more
+  for (const input of fillerActionTypes(MAX_CUSTOM_ACTION_TYPES))
+    await local.client.send(new CreateCustomActionTypeCommand(input));
+  const quota = assertScenario([[quotaStep()]], await runner([[quotaStep()]]));
+
+  // Assess: each error this scenario can provoke was reported by the client with its modeled code
+  expect([...new Set([...codes, ...quota])].sort()).toEqual(expectedErrorCodes(scenario));
+}
+
+/** Steps that run as real `aws` processes (exit codes, file:// from the working directory, auto-pagination). */
+const PROCESS_STEPS = ['create-pipeline-from-file', 'get-pipeline-unknown', 'list-pipelines-paginated'];
+
+async function driveCli(mode: ScenarioMode, cli: AwsCli): Promise<void> {
+  const runner = cliRunner(cli, local.endpoint, dir, realClientScenario(mode).files, PROCESS_STEPS);
+  try {
+    await driveScenario(mode, runner.run);
+  } finally {
+    runner.close();
+  }
+}
+
+/** Debian's clients: required in CI (which installs them), optional on a developer machine. */
+function requireDebianClients(ctx: TestContext): void {
+  const missing = missingDebianClients();
+  if (!missing) return;
+  if (process.env.CI === 'true')
+    throw new Error(`${missing}: CI must install Debian's awscli and python3-boto3 (see .ci/run)`);
+  ctx.skip(`${missing}; install with: apt-get install awscli python3-boto3`);
+}
+
+describe('Real clients: aws CLI v1 (first on PATH, current model)', () => {
+  it(
+    'runs the full scenario, V2 features included',
+    async () => {
+      await driveCli('v2', { bin: 'aws', python: 'python3', serviceErrorExit: 255 });
+    },
+    SCENARIO_TIMEOUT,
+  );
+});
+
+describe('Real clients: boto3 (first on PATH, current model)', () => {
+  it(
+    'runs the full scenario, V2 features and paginators included',
+    async () => {
+      await driveScenario('v2', boto3Runner('python3', local.endpoint, dir));
+    },
+    SCENARIO_TIMEOUT,
+  );
+
+  it('reports the server validation of parameters botocore leaves unchecked', async () => {
     // Act
     const { stdout } = await run(
       'python3',
       [join(repoRoot, 'test/fixtures/real-clients/boto3_smoke.py'), local.endpoint],
-      {
-        env: clientEnv(),
-        timeout: 30_000,
-      },
+      { env: clientEnv(), timeout: 30_000 },
     );
     const calls = Object.fromEntries(
       stdout
         .trim()
         .split('\n')
-        .map(
-          (line) =>
-            JSON.parse(line) as {
-              call: string;
-              ok: boolean;
-              code: string | null;
-              message: string | null;
-              status: number;
-            },
-        )
+        .map((line) => JSON.parse(line) as { call: string; ok: boolean; code: string; message: string })
         .map((r) => [r.call, r]),
     );
 
-    // Assess: the server's own validation, as boto3 reports it
+    // Assess
     expect(calls.get_pipeline_bad_name).toMatchObject({
       ok: false,
       code: 'ValidationException',
@@ -143,23 +128,32 @@ describe('Real clients: boto3 (first on PATH)', () => {
     expect(calls.list_pipelines_bad_max.message).toContain(
       'Member must have value greater than or equal to 1',
     );
-    // Operations: implemented ones succeed or answer their modeled error; pending ones say so
-    for (const [call, operation] of [
-      ['list_action_types', 'ListActionTypes'],
-      ['list_pipelines', 'ListPipelines'],
-    ] as const) {
-      if (pendingOperations().includes(operation)) {
-        expect(calls[call]).toMatchObject({ ok: false, code: 'ValidationException', status: 400 });
-      } else {
-        expect(calls[call]).toMatchObject({ ok: true });
-      }
-    }
-    if (!pendingOperations().includes('GetPipeline')) {
-      expect(calls.get_pipeline_unknown).toMatchObject({
-        ok: false,
-        code: 'PipelineNotFoundException',
-        status: 400,
-      });
-    }
+    expect(calls.list_action_types).toMatchObject({ ok: true });
+    expect(calls.list_pipelines).toMatchObject({ ok: true });
+    expect(calls.get_pipeline_unknown).toMatchObject({
+      ok: false,
+      code: 'PipelineNotFoundException',
+      status: 400,
+    });
   });
+});
+
+describe("Real clients: Debian's aws CLI v2.9 and python3-boto3 (older models, V1 subset)", () => {
+  it(
+    'runs the V1 scenario through /usr/bin/aws',
+    async (ctx) => {
+      requireDebianClients(ctx);
+      await driveCli('v1', { bin: '/usr/bin/aws', python: '/usr/bin/python3', serviceErrorExit: 254 });
+    },
+    SCENARIO_TIMEOUT,
+  );
+
+  it(
+    "runs the V1 scenario through /usr/bin/python3's boto3",
+    async (ctx) => {
+      requireDebianClients(ctx);
+      await driveScenario('v1', boto3Runner('/usr/bin/python3', local.endpoint, dir));
+    },
+    SCENARIO_TIMEOUT,
+  );
 });
