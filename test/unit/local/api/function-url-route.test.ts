@@ -31,7 +31,7 @@ describe('Function: functionUrlRoute', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: 'k=v; z=9', 'x-custom': 'c' },
       body: 'link=abc&comment=hi',
     });
-    const event = await res.json();
+    const event = (await res.json()) as Record<string, any>;
     // Assess
     expect(res.status).toBe(201);
     expect(res.headers.get('x-echo')).toBe('yes');
