@@ -13,6 +13,17 @@ async function buildScript(): Promise<BuildScript> {
   return (await import(pathToFileURL(join(packageRoot(), 'scripts', 'build.mjs')).href)) as BuildScript;
 }
 
+/**
+ * Bundles one handler `entry` to `outfile` with scripts/build.mjs's `bundleHandler`.
+ *
+ * @example
+ * await bundleOne('bench/fixtures/timed-handler.ts', '/tmp/timed/index.mjs');
+ */
+export async function bundleOne(entry: string, outfile: string): Promise<void> {
+  const { bundleHandler } = await buildScript();
+  await bundleHandler(entry, outfile);
+}
+
 /** A handler bundle built for a benchmark. */
 export interface BuiltBundle {
   readonly name: string;

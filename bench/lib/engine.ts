@@ -152,3 +152,56 @@ export async function waitForExecution(
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }
+
+const ENDED = new Set(['SUCCEEDED', 'FAILED', 'STOPPED', 'CANCELED', 'SUPERSEDED']);
+
+/** Minimal view of the engine's in-process event bus (`services.eventBus`). */
+interface EventBusView {
+  subscribe(
+    listener: (event: { 'detail-type': string; detail: Record<string, unknown> }) => void,
+  ): () => void;
+}
+
+/**
+ * Watches the engine's event bus for executions that end, so a benchmark waits for an execution without
+ * polling the API (polling would take CPU from the engine it measures). Subscribe before starting executions.
+ *
+ * @example
+ * const ends = watchExecutionEnds(engine);
+ * const id = await startExecution(engine, 'p');
+ * const state = await ends.wait(id); // 'SUCCEEDED'
+ * ends.close();
+ */
+export function watchExecutionEnds(engine: BenchEngine): {
+  wait(executionId: string, timeoutMs?: number): Promise<string>;
+  close(): void;
+} {
+  const ended = new Map<string, string>();
+  const waiters = new Map<string, (state: string) => void>();
+  const bus = engine.local.services.eventBus as EventBusView;
+  const unsubscribe = bus.subscribe((e) => {
+    if (e['detail-type'] !== 'CodePipeline Pipeline Execution State Change') return;
+    const state = String(e.detail.state);
+    if (!ENDED.has(state)) return;
+    const id = String(e.detail['execution-id']);
+    ended.set(id, state);
+    waiters.get(id)?.(state);
+  });
+  return {
+    wait: (executionId, timeoutMs = 60_000) =>
+      new Promise((resolve, reject) => {
+        const known = ended.get(executionId);
+        if (known) return resolve(known);
+        const timer = setTimeout(
+          () => reject(new Error(`execution ${executionId} did not end within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        waiters.set(executionId, (state) => {
+          clearTimeout(timer);
+          waiters.delete(executionId);
+          resolve(state);
+        });
+      }),
+    close: unsubscribe,
+  };
+}
