@@ -1,14 +1,22 @@
 import {
   AcknowledgeJobCommand,
+  AcknowledgeThirdPartyJobCommand,
   CreateCustomActionTypeCommand,
+  CreatePipelineCommand,
+  GetThirdPartyJobDetailsCommand,
+  PollForThirdPartyJobsCommand,
+  PutThirdPartyJobFailureResultCommand,
+  PutThirdPartyJobSuccessResultCommand,
   GetJobDetailsCommand,
   PollForJobsCommand,
   PutJobSuccessResultCommand,
   StartPipelineExecutionCommand,
   type ActionDeclaration,
+  type ActionTypeId,
   type CodePipelineClient,
 } from '@aws-sdk/client-codepipeline';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
@@ -76,6 +84,33 @@ function custom(name: string, provider: string, extra: Partial<ActionDeclaration
     runOrder: 1,
     ...extra,
   };
+}
+
+async function pollUntilJob(client: CodePipelineClient, actionTypeId: ActionTypeId) {
+  for (let i = 0; i < 200; i++) {
+    const job = (await client.send(new PollForJobsCommand({ actionTypeId }))).jobs?.[0];
+    if (job) return job;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no job of ${actionTypeId.provider} was queued`);
+}
+
+async function waitForAction(
+  client: CodePipelineClient,
+  pipeline: string,
+  executionId: string,
+  action: string,
+) {
+  for (let i = 0; i < 200; i++) {
+    const a = (await actionsOf(client, pipeline, executionId))[action];
+    if (a && a.status !== 'InProgress') return a;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`action ${action} did not end`);
+}
+
+function listFiles(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)) : [];
 }
 
 async function start(client: CodePipelineClient, name: string): Promise<string> {
@@ -315,6 +350,124 @@ describe('Custom actions and job workers (e2e against the local engine)', () => 
     ).rejects.toMatchObject({
       name: 'JobNotFoundException',
     });
+    const logged = [join(local.dataDir, 'events.jsonl'), ...listFiles(join(local.dataDir, 'logs'))]
+      .filter((f) => existsSync(f))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    expect(logged).toContain('"pipeline":"details"');
+    expect(logged).not.toContain('tok-123');
+  });
+
+  it('hands a job that was not acknowledged in time to the next poller with a new nonce', async () => {
+    // Prepare
+    await createType(local.client, 'Slow');
+    await createPipeline(local.client, 'redispatch', [{ name: 'Work', actions: [custom('S', 'Slow')] }], {
+      sourceKey: 'clean.zip',
+    });
+    const actionTypeId = {
+      category: 'Test' as const,
+      owner: 'Custom' as const,
+      provider: 'Slow',
+      version: '1',
+    };
+    const id = await start(local.client, 'redispatch');
+    const first = await pollUntilJob(local.client, actionTypeId);
+    // Act: the first poller never acknowledges; after the ack timeout (400 ms here) the job is handed out again
+    expect((await local.client.send(new PollForJobsCommand({ actionTypeId }))).jobs).toEqual([]);
+    await new Promise((r) => setTimeout(r, 500));
+    const second = (await local.client.send(new PollForJobsCommand({ actionTypeId }))).jobs?.[0];
+    // Assess
+    expect(second?.id).toBe(first.id);
+    expect(second?.nonce).not.toBe(first.nonce);
+    await expect(
+      local.client.send(new AcknowledgeJobCommand({ jobId: first.id, nonce: first.nonce })),
+    ).rejects.toMatchObject({ name: 'InvalidNonceException' });
+    await local.client.send(new AcknowledgeJobCommand({ jobId: second!.id, nonce: second!.nonce }));
+    await local.client.send(new PutJobSuccessResultCommand({ jobId: second!.id }));
+    expect((await waitForExecution(local.client, 'redispatch', id)).status).toBe('Succeeded');
+  });
+
+  it('third-party jobs: PollForThirdPartyJobs, client tokens bound on first use, results', async () => {
+    // Prepare: a GitHub (v1, owner ThirdParty) source is a third-party job
+    await local.client.send(
+      new CreatePipelineCommand({
+        pipeline: {
+          name: 'third-party',
+          roleArn: 'arn:aws:iam::000000000000:role/pipeline-role',
+          artifactStore: { type: 'S3', location: 'engine-e2e-artifacts' },
+          stages: [
+            {
+              name: 'Source',
+              actions: [
+                {
+                  name: 'GitHub',
+                  actionTypeId: { category: 'Source', owner: 'ThirdParty', provider: 'GitHub', version: '1' },
+                  configuration: { Owner: 'o', Repo: 'r', Branch: 'main', OAuthToken: 'gh-secret-token' },
+                  outputArtifacts: [{ name: 'Src' }],
+                },
+              ],
+            },
+            { name: 'Work', actions: [custom('After', 'Slow')] },
+          ],
+        },
+      }),
+    );
+    const actionTypeId = {
+      category: 'Source' as const,
+      owner: 'ThirdParty' as const,
+      provider: 'GitHub',
+      version: '1',
+    };
+    const id = await start(local.client, 'third-party');
+    let polled;
+    for (let i = 0; i < 100 && !polled; i++) {
+      polled = (await local.client.send(new PollForThirdPartyJobsCommand({ actionTypeId }))).jobs?.[0];
+      if (!polled) await new Promise((r) => setTimeout(r, 50));
+    }
+    // Act
+    const { jobDetails } = await local.client.send(
+      new GetThirdPartyJobDetailsCommand({ jobId: polled!.jobId, clientToken: 'partner-token' }),
+    );
+    // Assess
+    expect(polled!.clientId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(jobDetails?.data?.pipelineContext).toMatchObject({
+      pipelineName: 'third-party',
+      stage: { name: 'Source' },
+    });
+    expect(jobDetails?.data?.pipelineContext).not.toHaveProperty('pipelineExecutionId');
+    await expect(
+      local.client.send(
+        new GetThirdPartyJobDetailsCommand({ jobId: polled!.jobId, clientToken: 'someone-else' }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidClientTokenException' });
+    const ack = await local.client.send(
+      new AcknowledgeThirdPartyJobCommand({
+        jobId: polled!.jobId,
+        nonce: jobDetails!.nonce,
+        clientToken: 'partner-token',
+      }),
+    );
+    expect(ack.status).toBe('InProgress');
+    await local.client.send(
+      new PutThirdPartyJobSuccessResultCommand({
+        jobId: polled!.jobId,
+        clientToken: 'partner-token',
+        currentRevision: { revision: 'abc123', changeIdentifier: 'abc123' },
+        executionDetails: { summary: 'fetched abc123' },
+      }),
+    );
+    const source = await waitForAction(local.client, 'third-party', id, 'GitHub');
+    expect(source.status).toBe('Succeeded');
+    expect(source.output?.executionResult?.externalExecutionSummary).toBe('fetched abc123');
+    await expect(
+      local.client.send(
+        new PutThirdPartyJobFailureResultCommand({
+          jobId: polled!.jobId,
+          clientToken: 'partner-token',
+          failureDetails: { type: 'JobFailed', message: 'late' },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidJobStateException' });
   });
 });
 
@@ -359,5 +512,45 @@ describe('Custom job timeout (e2e)', () => {
         name: 'InvalidJobStateException',
       },
     );
+  });
+});
+
+describe('Custom jobs across a restart (e2e)', () => {
+  it('keeps queued and acknowledged jobs in SQLite: both finish after the engine restarts', async () => {
+    // Prepare
+    const dataDir = mkdtempSync(join(tmpdir(), 'cpkit-custom-restart-'));
+    const settings = { startOnCreate: false, customJobAckTimeoutMs: 60_000 };
+    let local = await startTestServer({ dataDir, engine: settings });
+    try {
+      const store = local.services.artifacts as ArtifactStore;
+      await store.ensureBucket(SOURCE_BUCKET);
+      await store.putObject(SOURCE_BUCKET, 'source.zip', 'x' as never);
+      await createType(local.client, 'Keep');
+      await createPipeline(local.client, 'restart', [
+        { name: 'Work', actions: [custom('A', 'Keep'), custom('B', 'Keep')] },
+      ]);
+      const actionTypeId = {
+        category: 'Test' as const,
+        owner: 'Custom' as const,
+        provider: 'Keep',
+        version: '1',
+      };
+      const id = await start(local.client, 'restart');
+      const acked = await pollUntilJob(local.client, actionTypeId);
+      await local.client.send(new AcknowledgeJobCommand({ jobId: acked.id, nonce: acked.nonce }));
+      // Act
+      await local.stop();
+      local = await startTestServer({ dataDir, engine: settings });
+      const queued = await pollUntilJob(local.client, actionTypeId);
+      await local.client.send(new PutJobSuccessResultCommand({ jobId: acked.id }));
+      await local.client.send(new AcknowledgeJobCommand({ jobId: queued.id, nonce: queued.nonce }));
+      await local.client.send(new PutJobSuccessResultCommand({ jobId: queued.id }));
+      // Assess
+      expect(queued.id).not.toBe(acked.id);
+      expect((await waitForExecution(local.client, 'restart', id)).status).toBe('Succeeded');
+    } finally {
+      await local.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
