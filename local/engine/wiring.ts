@@ -115,11 +115,21 @@ export function wireExecutionEngine(args: {
       if (store.location) buckets.add(store.location);
     for (const b of buckets) await artifacts.ensureBucket(b);
   };
+  const startQuietly = (request: Parameters<ExecutionEngine['startExecution']>[0]): void => {
+    try {
+      engine.startExecution(request);
+    } catch {
+      // see pipelineCreated
+    }
+  };
   const listener: PipelineLifecycleListener = {
     async pipelineCreated(name) {
-      await ensureBucket(name);
+      // CreatePipeline has committed: a problem here must not turn its answer into an error. A bucket that
+      // cannot be created shows up as the failing action's message; a first execution that cannot start
+      // (e.g. a variable without default) is simply not started, as the pipeline can be started later.
+      await ensureBucket(name).catch(() => undefined);
       if (settings.startOnCreate !== false) {
-        engine.startExecution({
+        startQuietly({
           pipelineName: name,
           triggerType: 'CreatePipeline',
           triggerDetail: `arn:aws:iam::${context.accountId}:root`,
@@ -127,7 +137,7 @@ export function wireExecutionEngine(args: {
       }
     },
     async pipelineUpdated(name) {
-      await ensureBucket(name);
+      await ensureBucket(name).catch(() => undefined);
     },
     pipelineDeleted(name) {
       for (const exec of listActiveExecutions(db, name)) {
