@@ -39,10 +39,17 @@ export interface ApprovalGateProps {
   /** @default 1 */
   readonly runOrder?: number;
   /**
-   * Incoming-webhook URL the approve/reject links are posted to (a Slack webhook URL is a credential: keep it out
-   * of source control, e.g. pass it from context or an environment variable at synth time).
+   * Incoming-webhook URL the approve/reject links are posted to. It ends up in the function's environment and
+   * the template; a Slack webhook URL is a credential, so prefer `webhookUrlSecret`.
+   * @default - none; then `webhookUrlSecret` is required
    */
-  readonly webhookUrl: string;
+  readonly webhookUrl?: string;
+  /**
+   * A Secrets Manager secret whose `SecretString` is the webhook URL (read by the notify function at run time,
+   * once per container).
+   * @default - none; then `webhookUrl` is required
+   */
+  readonly webhookUrlSecret?: ISecret;
   /**
    * Body format of the webhook post.
    * @default 'slack'
@@ -158,12 +165,15 @@ export class ApprovalGate extends Construct {
     this.notifyFunction = fn('Notify', 'approval-notify', {
       ...secretEnv,
       CALLBACK_URL: this.callbackUrl.url,
-      WEBHOOK_URL: props.webhookUrl,
+      ...(props.webhookUrlSecret
+        ? { WEBHOOK_URL_SECRET_ARN: props.webhookUrlSecret.secretArn }
+        : { WEBHOOK_URL: props.webhookUrl! }),
       FORMAT: props.webhookFormat ?? 'slack',
       LINK_TTL_SECONDS: String((props.linkTtl ?? Duration.hours(1)).toSeconds()),
     });
     this.topic.addSubscription(new LambdaSubscription(this.notifyFunction));
     this.signingSecret.grantRead(this.notifyFunction);
+    props.webhookUrlSecret?.grantRead(this.notifyFunction);
     this.signingSecret.grantRead(this.callbackFunction);
     this.grantDecide(this.callbackFunction, pipelineArn, ['codepipeline:GetPipelineState']);
 
@@ -237,7 +247,14 @@ export class ApprovalGate extends Construct {
     if (!ACTION_NAME.test(actionName)) {
       throw new Error(`${where}: actionName '${actionName}' must match [A-Za-z0-9.@\\-_]{1,100}`);
     }
-    if (!Token.isUnresolved(props.webhookUrl) && !/^https?:\/\/[^\s]+$/.test(props.webhookUrl)) {
+    if ((props.webhookUrl === undefined) === (props.webhookUrlSecret === undefined)) {
+      throw new Error(`${where}: give exactly one of webhookUrl or webhookUrlSecret`);
+    }
+    if (
+      props.webhookUrl !== undefined &&
+      !Token.isUnresolved(props.webhookUrl) &&
+      !/^https?:\/\/[^\s]+$/.test(props.webhookUrl)
+    ) {
       throw new Error(`${where}: webhookUrl must be an http(s) URL`);
     }
     const timeout = props.timeout;

@@ -26,6 +26,27 @@ export class ApprovalSecretError extends CodePipelineKitError {
 
 let cached: { key: string; value: Promise<string> } | undefined;
 
+/**
+ * The `SecretString` of a Secrets Manager secret (signed GetSecretValue with the function's credentials; the
+ * region is the one in the ARN). Never logs or echoes the value.
+ * @internal
+ */
+export async function getSecretString(arn: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const region = /^arn:[^:]+:secretsmanager:([^:]+):/.exec(arn)?.[1];
+  const out = await awsJsonRequest<{ SecretString?: string }>({
+    signingName: 'secretsmanager',
+    endpointEnvSuffix: 'SECRETS_MANAGER',
+    target: 'secretsmanager.GetSecretValue',
+    body: { SecretId: arn },
+    region,
+    env,
+  });
+  if (typeof out.SecretString !== 'string') {
+    throw new Error(`Secret ${arn} has no SecretString (binary secrets are not supported)`);
+  }
+  return out.SecretString;
+}
+
 function checked(value: string, source: string): string {
   if (Buffer.byteLength(value, 'utf8') < MIN_SIGNING_SECRET_BYTES) {
     throw new ApprovalSecretError(
@@ -38,18 +59,9 @@ function checked(value: string, source: string): string {
 async function load(env: NodeJS.ProcessEnv): Promise<string> {
   const arn = env[APPROVAL_SECRET_ENV.arn];
   if (arn) {
-    // The region of the secret is the one in its ARN (arn:aws:secretsmanager:<region>:...).
-    const region = /^arn:[^:]+:secretsmanager:([^:]+):/.exec(arn)?.[1];
-    let out: { SecretString?: string };
+    let value: string;
     try {
-      out = await awsJsonRequest<{ SecretString?: string }>({
-        signingName: 'secretsmanager',
-        endpointEnvSuffix: 'SECRETS_MANAGER',
-        target: 'secretsmanager.GetSecretValue',
-        body: { SecretId: arn },
-        region,
-        env,
-      });
+      value = await getSecretString(arn, env);
     } catch (err) {
       throw new ApprovalSecretError(
         `Cannot read the approval signing secret ${arn}: ${(err as Error).message}`,
@@ -58,10 +70,7 @@ async function load(env: NodeJS.ProcessEnv): Promise<string> {
         },
       );
     }
-    if (typeof out.SecretString !== 'string') {
-      throw new ApprovalSecretError(`Secret ${arn} has no SecretString (binary secrets are not supported)`);
-    }
-    return checked(out.SecretString, `Secrets Manager secret ${arn}`);
+    return checked(value, `Secrets Manager secret ${arn}`);
   }
   const value = env[APPROVAL_SECRET_ENV.value];
   if (value) return checked(value, `$${APPROVAL_SECRET_ENV.value}`);

@@ -1,7 +1,7 @@
 import type { SNSEvent } from 'aws-lambda';
 import { createApprovalLinks, DEFAULT_APPROVAL_LINK_TTL_SECONDS } from '../../toolkit/approval-links.js';
 import { parseApprovalSnsEvent, type ApprovalMessage } from '../../toolkit/approval-message.js';
-import { loadApprovalSigningSecret } from '../../toolkit/approval-secret.js';
+import { getSecretString, loadApprovalSigningSecret } from '../../toolkit/approval-secret.js';
 import { CodePipelineKitError } from '../../toolkit/errors.js';
 import { createJobLogger, Redactor } from '../../toolkit/logger.js';
 import { webhookBody, type WebhookFormat } from './webhook-message.js';
@@ -20,7 +20,10 @@ import { webhookBody, type WebhookFormat } from './webhook-message.js';
 /** Configuration of the notify handler, read from the environment on each invocation. */
 export interface NotifyConfig {
   readonly callbackUrl: string;
-  readonly webhookUrl: string;
+  /** The webhook URL from `WEBHOOK_URL`, when set. */
+  readonly webhookUrl?: string;
+  /** A Secrets Manager secret holding the webhook URL (`WEBHOOK_URL_SECRET_ARN`), used when set. */
+  readonly webhookUrlSecretArn?: string;
   readonly format: WebhookFormat;
   readonly ttlSeconds: number;
 }
@@ -38,13 +41,7 @@ export function notifyConfig(env: NodeJS.ProcessEnv = process.env): NotifyConfig
   const url = (name: string): string => {
     const value = env[name];
     if (!value) throw new NotifyConfigError(`${name} is not set`);
-    try {
-      const parsed = new URL(value);
-      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('not http(s)');
-    } catch {
-      throw new NotifyConfigError(`${name} is not an http(s) URL`);
-    }
-    return value;
+    return checkedUrl(value, name);
   };
   const format = (env.FORMAT ?? 'slack').toLowerCase();
   if (format !== 'slack' && format !== 'generic') {
@@ -56,7 +53,37 @@ export function notifyConfig(env: NodeJS.ProcessEnv = process.env): NotifyConfig
       `LINK_TTL_SECONDS must be a positive whole number, got '${env.LINK_TTL_SECONDS}'`,
     );
   }
-  return { callbackUrl: url('CALLBACK_URL'), webhookUrl: url('WEBHOOK_URL'), format, ttlSeconds };
+  const callbackUrl = url('CALLBACK_URL');
+  const webhookUrlSecretArn = env.WEBHOOK_URL_SECRET_ARN || undefined;
+  if (webhookUrlSecretArn) return { callbackUrl, webhookUrlSecretArn, format, ttlSeconds };
+  if (!env.WEBHOOK_URL) throw new NotifyConfigError('WEBHOOK_URL (or WEBHOOK_URL_SECRET_ARN) is not set');
+  return { callbackUrl, webhookUrl: url('WEBHOOK_URL'), format, ttlSeconds };
+}
+
+function checkedUrl(value: string, source: string): string {
+  try {
+    const parsed = new URL(value);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('not http(s)');
+  } catch {
+    throw new NotifyConfigError(`${source} is not an http(s) URL`);
+  }
+  return value;
+}
+
+let webhookFromSecret: { arn: string; url: Promise<string> } | undefined;
+
+/** The webhook URL: `WEBHOOK_URL`, or the secret's value (read once per container; a failure is not cached). */
+export async function resolveWebhookUrl(config: NotifyConfig): Promise<string> {
+  if (config.webhookUrl) return config.webhookUrl;
+  const arn = config.webhookUrlSecretArn!;
+  if (webhookFromSecret?.arn !== arn) {
+    const url = getSecretString(arn).then((v) => checkedUrl(v.trim(), `the value of secret ${arn}`));
+    webhookFromSecret = { arn, url };
+    url.catch(() => {
+      if (webhookFromSecret?.url === url) webhookFromSecret = undefined;
+    });
+  }
+  return webhookFromSecret.url;
 }
 
 /** Outcome for one approval message. */
@@ -71,7 +98,7 @@ const WEBHOOK_TIMEOUT_MS = 5000;
 
 async function notifyOne(
   message: ApprovalMessage,
-  config: NotifyConfig,
+  config: NotifyConfig & { readonly webhookUrl: string },
   secret: string,
   redactor: Redactor,
   logger: ReturnType<typeof createJobLogger>,
@@ -125,13 +152,14 @@ export async function handler(event: SNSEvent): Promise<NotifyOutcome[]> {
   const redactor = new Redactor({ extraKeys: ['link', 'approve', 'reject', 'webhookUrl'] });
   const logger = createJobLogger({ redactor, loggerOptions: { serviceName: 'approval-notify' } });
   const config = notifyConfig();
-  redactor.addSecretValues([config.webhookUrl]);
+  const webhookUrl = await resolveWebhookUrl(config);
+  redactor.addSecretValues([webhookUrl]);
   const secret = await loadApprovalSigningSecret();
   redactor.addSecretValues([secret]);
   const messages = parseApprovalSnsEvent(event);
   const outcomes: NotifyOutcome[] = [];
   for (const message of messages) {
-    outcomes.push(await notifyOne(message, config, secret, redactor, logger));
+    outcomes.push(await notifyOne(message, { ...config, webhookUrl }, secret, redactor, logger));
   }
   return outcomes;
 }

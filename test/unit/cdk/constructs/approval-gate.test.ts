@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,6 +211,45 @@ describe('Class: ApprovalGate', () => {
     );
   });
 
+  it('reads the webhook URL from a secret the notify function alone may read', () => {
+    // Prepare
+    const stack = new Stack(new App(), 'W', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const hook = new Secret(stack, 'Hook');
+    const pipeline = new codepipeline.Pipeline(stack, 'Pipeline', {
+      pipelineType: codepipeline.PipelineType.V2,
+    });
+    pipeline.addStage({
+      stageName: 'Source',
+      actions: [
+        new actions.S3SourceAction({
+          actionName: 'Src',
+          bucket: s3.Bucket.fromBucketName(stack, 'SrcBucket', 'src-bucket'),
+          bucketKey: 'app.zip',
+          output: new codepipeline.Artifact('Src'),
+        }),
+      ],
+    });
+    // Act
+    new ApprovalGate(stack, 'Gate', {
+      stage: pipeline.addStage({ stageName: 'Gate' }),
+      webhookUrlSecret: hook,
+      bundlesDir,
+    });
+    const template = Template.fromStack(stack);
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ WEBHOOK_URL_SECRET_ARN: { Ref: Match.stringLikeRegexp('^Hook') } }),
+      },
+    });
+    const notifyReads = statementsOf(template, 'GateNotifyFunction').map((st) => JSON.stringify(st.Resource));
+    const callbackReads = statementsOf(template, 'GateCallbackFunction').map((st) =>
+      JSON.stringify(st.Resource),
+    );
+    expect(notifyReads.some((r) => r.includes('"Hook'))).toBe(true);
+    expect(callbackReads.some((r) => r.includes('"Hook'))).toBe(false);
+  });
+
   it('validates the policy document at synth time, naming the bad field', () => {
     expect(() =>
       build({ policy: { document: { rules: [{ name: 'x', type: 'window', from: '9', to: '17:00' }] } } }),
@@ -222,6 +262,7 @@ describe('Class: ApprovalGate', () => {
     [{ timeout: Duration.minutes(1) }, /timeout 60 s/],
     [{ linkTtl: Duration.days(8) }, /linkTtl/],
     [{ policy: {} }, /exactly one of document or parameterName/],
+    [{ webhookUrl: undefined }, /exactly one of webhookUrl or webhookUrlSecret/],
   ])('refuses %o', (props, message) => {
     expect(() => build(props as Partial<ApprovalGateProps>)).toThrow(message);
   });

@@ -124,6 +124,33 @@ describe('Function: handler (approval-notify)', () => {
     expect(error?.message).not.toContain('XXXXSECRETPATH');
   });
 
+  it('reads the webhook URL from Secrets Manager once per container when WEBHOOK_URL_SECRET_ARN is set', async () => {
+    // Prepare
+    const secrets = await startJsonRecorder();
+    secrets.respondWith(() => ({ body: { SecretString: `${webhook.url}/services/T1/B1/FROMSECRET` } }));
+    configure();
+    delete process.env.WEBHOOK_URL;
+    process.env.WEBHOOK_URL_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hook-AbCdEf';
+    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.url;
+    const out = captureOutput();
+    // Act
+    try {
+      await handler(event());
+      await handler(event());
+    } finally {
+      out.restore();
+      await secrets.close();
+    }
+    // Assess
+    expect(webhook.requests.map((r) => r.path)).toEqual([
+      '/services/T1/B1/FROMSECRET',
+      '/services/T1/B1/FROMSECRET',
+    ]);
+    expect(secrets.requests).toHaveLength(1);
+    expect(secrets.requests[0].target).toBe('secretsmanager.GetSecretValue');
+    expect(out.text()).not.toContain('FROMSECRET');
+  });
+
   it('skips an approval that already expired', async () => {
     // Prepare
     configure();
@@ -145,6 +172,9 @@ describe('Function: notifyConfig', () => {
   it('names the bad variable', () => {
     const base = { CALLBACK_URL: 'https://a/', WEBHOOK_URL: 'https://b/' };
     expect(() => notifyConfig({ WEBHOOK_URL: 'https://b/' })).toThrow(/CALLBACK_URL is not set/);
+    expect(() => notifyConfig({ CALLBACK_URL: 'https://a/' })).toThrow(
+      /WEBHOOK_URL \(or WEBHOOK_URL_SECRET_ARN\) is not set/,
+    );
     expect(() => notifyConfig({ ...base, WEBHOOK_URL: 'ftp://x' })).toThrow(/WEBHOOK_URL is not an http/);
     expect(() => notifyConfig({ ...base, FORMAT: 'teams' })).toThrow(/FORMAT must be slack or generic/);
     expect(() => notifyConfig({ ...base, LINK_TTL_SECONDS: '-5' })).toThrow(/LINK_TTL_SECONDS/);
