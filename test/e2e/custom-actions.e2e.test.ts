@@ -15,6 +15,7 @@ import {
   type ActionTypeId,
   type CodePipelineClient,
 } from '@aws-sdk/client-codepipeline';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -227,6 +228,64 @@ describe('Custom actions and job workers (e2e against the local engine)', () => 
     expect(end.status).toBe('Failed');
     const action = (await actionsOf(local.client, 'scan-events', id)).Scan;
     expect(action.output?.executionResult?.externalExecutionSummary).toMatch(/b\.txt:1: aws-access-key-id/);
+  });
+
+  it('long-running mode: `cpkit worker --module` runs the built secret-scan bundle against the engine', async () => {
+    // Prepare
+    await createType(local.client, 'SecretScanCli', [], 1);
+    await createPipeline(
+      local.client,
+      'scan-cli',
+      [
+        {
+          name: 'Test',
+          actions: [custom('Scan', 'SecretScanCli', { inputArtifacts: [{ name: 'SourceOutput' }] })],
+        },
+      ],
+      { sourceKey: 'dirty.zip' },
+    );
+    const cli = join(repoRoot, 'dist', 'cli', 'cpkit.mjs');
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        'worker',
+        '--category',
+        'Test',
+        '--provider',
+        'SecretScanCli',
+        '--module',
+        bundle,
+        '--endpoint',
+        local.endpoint,
+        '--max-idle-seconds',
+        '0.3',
+      ],
+      { env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    try {
+      // Act
+      const id = await start(local.client, 'scan-cli');
+      const end = await waitForExecution(local.client, 'scan-cli', id, 30_000);
+      // Assess
+      expect(end.status).toBe('Failed');
+      const action = (await actionsOf(local.client, 'scan-cli', id)).Scan;
+      expect(action.output?.executionResult?.externalExecutionSummary).toMatch(
+        /src\/config\.js:2: aws-access-key-id/,
+      );
+    } finally {
+      const code = await new Promise<number | null>((resolve) => {
+        child.on('exit', resolve);
+        child.kill('SIGTERM');
+      });
+      expect(code).toBe(0);
+    }
+    expect(out).toContain('worker polling Custom/Test/SecretScanCli/1');
+    expect(out).toMatch(/worker stopped: 0 succeeded, 1 failed/);
+    expect(out).not.toContain(KEY_ID);
   });
 
   it('8 concurrent pollers and 200 jobs: every job is done exactly once', async () => {

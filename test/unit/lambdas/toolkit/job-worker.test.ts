@@ -295,6 +295,52 @@ describe('Class: JobWorker', () => {
     expect(server.jobs.get(id)!.results[0].body.failureDetails.message).toMatch(/timed out/);
   });
 
+  it('never logs a secret configuration value or the artifact credentials, even when the job logs them', async () => {
+    // Prepare
+    const id = server.addJob({
+      actionTypeId: TYPE,
+      configuration: { Profile: 'strict', ApiToken: 'tok-very-secret-42' },
+    });
+    const lines: string[] = [];
+    const spy = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk: any) => (lines.push(String(chunk)), true));
+    const w = worker(
+      new JobWorker({
+        actionType: TYPE,
+        client,
+        logger: quiet,
+        loggerOptions: { logLevel: 'INFO' },
+        configuration: [
+          { name: 'Profile', required: true },
+          { name: 'ApiToken', required: true, secret: true },
+        ] as const,
+        run: (job, run) => {
+          run.logger.info('starting', {
+            configuration: job.configuration,
+            credentials: job.artifactCredentials,
+          });
+          run.logger.info(`token is ${job.config.ApiToken}`);
+          return { summary: 'ok' };
+        },
+      }),
+    );
+    // Act
+    try {
+      await w.pollOnce();
+      await w.idle();
+    } finally {
+      spy.mockRestore();
+    }
+    // Assess
+    const out = lines.join('');
+    expect(out).toContain('starting');
+    expect(out).toContain('strict');
+    expect(out).not.toContain('tok-very-secret-42');
+    expect(out).not.toContain(`secret-${id}`);
+    expect(out).not.toContain(`session-${id}`);
+  });
+
   it('backs off exponentially with jitter while idle and resets after a job', async () => {
     // Prepare
     vi.useFakeTimers();
