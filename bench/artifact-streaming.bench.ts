@@ -89,7 +89,8 @@ function templateStream(bytes: number): Readable {
 async function buildInputZip(path: string): Promise<string> {
   const binaryHash = createHash('sha256');
   const zip = new yazl.ZipFile();
-  zip.addReadStream(randomStream(BINARY_BYTES, binaryHash), 'assets/data.bin');
+  // Random bytes do not compress: stored (with a data descriptor, as streaming zip writers do).
+  zip.addReadStream(randomStream(BINARY_BYTES, binaryHash), 'assets/data.bin', { compress: false });
   zip.addReadStream(templateStream(TEMPLATE_BYTES), 'config/app.txt.tmpl');
   zip.end();
   await pipeline(zip.outputStream as Readable, createWriteStream(path));
