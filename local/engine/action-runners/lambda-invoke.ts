@@ -34,6 +34,7 @@ export const MAX_OUTPUT_VARIABLES_BYTES = 122_880;
  */
 export class LambdaInvokeRunner implements ActionRunner {
   private readonly timers = new Map<string, TimerHandle>();
+  private closed = false;
   private readonly replyTimeoutMs: number;
   private readonly maxActionMs: number;
   private readonly retryDelaysMs: readonly number[];
@@ -69,6 +70,7 @@ export class LambdaInvokeRunner implements ActionRunner {
   }
 
   close(): void {
+    this.closed = true;
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
   }
@@ -237,7 +239,8 @@ export class LambdaInvokeRunner implements ActionRunner {
       .invokeAsync(fn, event, { retryDelaysMs: this.retryDelaysMs, shouldRetry: isOpen })
       .then((results) => {
         const last = results.at(-1)!;
-        if (last.ok || !isOpen()) return;
+        // on shutdown the worker is killed: the job stays open and is invoked again after the restart
+        if (last.ok || !isOpen() || this.closed) return;
         const message =
           `Lambda function ${fn.name} failed on all ${results.length} invocation attempts of job ${job.id}: ` +
           `${last.error?.errorType}: ${last.error?.errorMessage}`;
