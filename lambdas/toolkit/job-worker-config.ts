@@ -13,6 +13,12 @@ export interface ConfigurationPropertyDeclaration {
   readonly type?: 'String' | 'Number' | 'Boolean';
   /** Secret values are redacted from every log line and never quoted in an error. @default false */
   readonly secret?: boolean;
+  /** Informational here (the action type declares it). @default false */
+  readonly key?: boolean;
+  /** Informational here; a worker filters on it with `queryParam`. @default false */
+  readonly queryable?: boolean;
+  /** @default - none */
+  readonly description?: string;
 }
 
 /**
