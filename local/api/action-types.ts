@@ -104,6 +104,15 @@ function checkBounds(kind: string, d: { minimumCount?: number; maximumCount?: nu
     throw new ServiceError('ValidationException', `${kind} minimumCount cannot be greater than maximumCount`);
 }
 
+/** JSON with object members sorted: two definitions that differ only in member order compare equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
 /** CreateCustomActionType: owner Custom; recreating an identical (even deleted) type restores it. */
 export function createCustomActionType(
   input: CreateCustomActionTypeInput,
@@ -131,13 +140,13 @@ export function createCustomActionType(
   const existing = findStoredActionType(ctx.db, id);
   const same =
     existing &&
-    JSON.stringify([
+    canonicalJson([
       existing.configurationProperties,
       existing.inputArtifactDetails,
       existing.outputArtifactDetails,
       existing.settings,
     ]) ===
-      JSON.stringify([
+      canonicalJson([
         definition.configurationProperties,
         definition.inputArtifactDetails,
         definition.outputArtifactDetails,

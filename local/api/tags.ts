@@ -4,7 +4,13 @@ import type {
   TagResourceInput,
   UntagResourceInput,
 } from '@aws-sdk/client-codepipeline';
-import { parseResourceArn, type ArnResource } from '../domain/arns.js';
+import {
+  actionTypeArn,
+  parseResourceArn,
+  pipelineArn,
+  webhookArn,
+  type ArnResource,
+} from '../domain/arns.js';
 import { pageByKey } from '../domain/page-token.js';
 import { checkNewTags, checkRemovedTagKeys } from '../domain/tag-rules.js';
 import { ServiceError } from '../errors.js';
@@ -21,8 +27,13 @@ function exists(ctx: ApiContext, r: ArnResource): boolean {
   return t !== undefined && !t.deleted && r.id.owner === 'Custom';
 }
 
-/** Resolves a taggable resource: InvalidArnException for a malformed ARN, ResourceNotFoundException for a missing resource. */
-function resolve(ctx: ApiContext, arn: string): void {
+/**
+ * Resolves a taggable resource: InvalidArnException for a malformed ARN, ResourceNotFoundException for a
+ * missing resource. Returns the resource's canonical ARN, the key its tags are stored under (so every
+ * spelling of one ARN, e.g. `ActionType:` for `actiontype:`, reads and writes the same tags, and deleting
+ * the resource removes them).
+ */
+function resolve(ctx: ApiContext, arn: string): string {
   const parsed = parseResourceArn(arn, ctx);
   if (!parsed) throw new ServiceError('InvalidArnException', `The ARN '${arn}' is not valid.`);
   if (parsed.foreign || !exists(ctx, parsed.resource)) {
@@ -35,12 +46,15 @@ function resolve(ctx: ApiContext, arn: string): void {
       `The account with id '${ctx.accountId}' does not include ${what}`,
     );
   }
+  const r = parsed.resource;
+  if (r.kind === 'pipeline') return pipelineArn(ctx, r.name);
+  if (r.kind === 'webhook') return webhookArn(ctx, r.name);
+  return actionTypeArn(ctx, r.id);
 }
 
 /** TagResource: adds or overwrites tags (50 per resource, no `aws:` keys). */
 export function tagResource(input: TagResourceInput, ctx: ApiContext): Record<string, never> {
-  const arn = input.resourceArn!;
-  resolve(ctx, arn);
+  const arn = resolve(ctx, input.resourceArn!);
   checkNewTags(
     arn,
     input.tags,
@@ -52,8 +66,7 @@ export function tagResource(input: TagResourceInput, ctx: ApiContext): Record<st
 
 /** UntagResource: removes the given keys; absent keys are ignored. */
 export function untagResource(input: UntagResourceInput, ctx: ApiContext): Record<string, never> {
-  const arn = input.resourceArn!;
-  resolve(ctx, arn);
+  const arn = resolve(ctx, input.resourceArn!);
   checkRemovedTagKeys(input.tagKeys ?? []);
   removeTags(ctx.db, arn, input.tagKeys ?? []);
   return {};
@@ -64,8 +77,7 @@ export function listTagsForResource(
   input: ListTagsForResourceInput,
   ctx: ApiContext,
 ): ListTagsForResourceOutput {
-  const arn = input.resourceArn!;
-  resolve(ctx, arn);
+  const arn = resolve(ctx, input.resourceArn!);
   const { page, nextToken } = pageByKey(
     listTags(ctx.db, arn),
     (t) => t.key!,

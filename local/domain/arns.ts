@@ -32,7 +32,7 @@ const NAME = /^[A-Za-z0-9.@\-_]{1,100}$/;
 
 /**
  * Parses a CodePipeline resource ARN. Returns undefined when it is not a well-formed pipeline,
- * webhook or action type ARN; `foreign` is true when it names another region or account.
+ * webhook or action type ARN; `foreign` is true when it names another partition, region or account.
  * @example
  * parseResourceArn('arn:aws:codepipeline:us-east-1:000000000000:webhook:w1'); // { resource: { kind: 'webhook', name: 'w1' }, ... }
  */
@@ -42,8 +42,9 @@ export function parseResourceArn(
 ): { resource: ArnResource; foreign: boolean } | undefined {
   const m = ARN.exec(arn);
   if (!m) return undefined;
-  const [, , region, account, rest] = m;
-  const foreign = region !== scope.region || account !== scope.accountId;
+  const [, partition, region, account, rest] = m;
+  // the local server mints `arn:aws:` ARNs only; another partition names someone else's resource
+  const foreign = partition !== 'aws' || region !== scope.region || account !== scope.accountId;
   if (rest.startsWith('webhook:')) {
     const name = rest.slice('webhook:'.length);
     return NAME.test(name) ? { resource: { kind: 'webhook', name }, foreign } : undefined;

@@ -168,4 +168,39 @@ describe('Function: getActionType / updateActionType / listRuleTypes', () => {
     );
     expect(listRuleTypes({ regionFilter: 'eu-west-1' }, ctx).ruleTypes).toEqual([]);
   });
+
+  it('recognizes an identical custom action type whatever the order of its members', async () => {
+    // Prepare
+    const ctx = memoryApiContext();
+    const first = {
+      category: 'Test',
+      provider: 'Order',
+      version: '1',
+      configurationProperties: [{ name: 'Url', required: true, key: true, secret: false }],
+      inputArtifactDetails: { minimumCount: 0, maximumCount: 1 },
+      outputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
+    } as const;
+    const reordered = {
+      ...first,
+      configurationProperties: [{ secret: false, key: true, required: true, name: 'Url' }],
+      inputArtifactDetails: { maximumCount: 1, minimumCount: 0 },
+    };
+    createCustomActionType(first, ctx);
+
+    // Act
+    const again = await errorType(() => createCustomActionType(reordered, ctx));
+    deleteCustomActionType({ category: 'Test', provider: 'Order', version: '1' }, ctx);
+    const restored = await errorType(() => createCustomActionType(reordered, ctx));
+
+    // Assess
+    expect([again, restored]).toEqual(['none', 'none']);
+    expect(
+      await errorType(() =>
+        createCustomActionType(
+          { ...reordered, inputArtifactDetails: { maximumCount: 2, minimumCount: 0 } },
+          ctx,
+        ),
+      ),
+    ).toBe('ValidationException');
+  });
 });

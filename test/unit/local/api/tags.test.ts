@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCustomActionType } from '../../../../local/api/action-types.js';
+import { createCustomActionType, deleteCustomActionType } from '../../../../local/api/action-types.js';
 import { createPipeline } from '../../../../local/api/pipelines.js';
 import { listTagsForResource, tagResource, untagResource } from '../../../../local/api/tags.js';
 import { errorType, memoryApiContext } from '../../../helpers/api-context.js';
@@ -81,5 +81,53 @@ describe('Function: tagResource / untagResource / listTagsForResource', () => {
     const arn = 'arn:aws:codepipeline:us-east-1:000000000000:actiontype:Custom/Test/T/1';
     tagResource({ resourceArn: arn, tags: [{ key: 'x', value: 'y' }] }, ctx);
     expect(listTagsForResource({ resourceArn: arn }, ctx).tags).toEqual([{ key: 'x', value: 'y' }]);
+  });
+
+  it('stores tags under the canonical ARN, so no spelling of an ARN keeps tags past the resource', async () => {
+    // Prepare
+    const ctx = memoryApiContext();
+    await createPipeline({ pipeline: validPipeline('p1') }, ctx);
+    createCustomActionType(
+      {
+        category: 'Test',
+        provider: 'T',
+        version: '1',
+        inputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
+        outputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
+      },
+      ctx,
+    );
+    const typeArn = 'arn:aws:codepipeline:us-east-1:000000000000:actiontype:Custom/Test/T/1';
+
+    // Act: another partition is someone else's resource; `ActionType:` is the same action type
+    const otherPartition = await errorType(() =>
+      tagResource(
+        { resourceArn: ARN.replace('arn:aws:', 'arn:aws-cn:'), tags: [{ key: 'a', value: '1' }] },
+        ctx,
+      ),
+    );
+    tagResource(
+      { resourceArn: typeArn.replace('actiontype:', 'ActionType:'), tags: [{ key: 'x', value: 'y' }] },
+      ctx,
+    );
+    const sameTags = listTagsForResource({ resourceArn: typeArn }, ctx).tags;
+    deleteCustomActionType({ category: 'Test', provider: 'T', version: '1' }, ctx);
+    createCustomActionType(
+      {
+        category: 'Test',
+        provider: 'T',
+        version: '1',
+        inputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
+        outputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
+      },
+      ctx,
+    );
+
+    // Assess
+    expect(otherPartition).toBe('ResourceNotFoundException');
+    expect(sameTags).toEqual([{ key: 'x', value: 'y' }]);
+    expect(
+      listTagsForResource({ resourceArn: typeArn.replace('actiontype:', 'ActionType:') }, ctx).tags,
+    ).toEqual([]);
   });
 });
