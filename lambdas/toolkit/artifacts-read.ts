@@ -309,9 +309,18 @@ function meterEntry(source: Readable, meter: Transform, ctx: MeterContext): Read
       callback();
     },
   });
-  pipeline(source, meter, out).catch((err: unknown) => {
-    out.destroy(asZipError(ctx.artifactName, err, ctx.path));
+  // Not stream.pipeline: it would destroy `out` with the raw error (a zlib or S3 error) before it could be
+  // mapped to a toolkit error that names the artifact and the entry.
+  const fail = (err: unknown) => {
+    if (!out.destroyed) out.destroy(asZipError(ctx.artifactName, err, ctx.path));
+  };
+  source.on('error', fail);
+  meter.on('error', fail);
+  out.on('close', () => {
+    source.destroy();
+    meter.destroy();
   });
+  source.pipe(meter).pipe(out);
   return out;
 }
 
