@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import { parseSimulate } from '../engine/action-runners/simulated.js';
 import { loadRulesFile, RulesFileError } from '../engine/events.js';
+import { loadSubscriptionsFile, SubscriptionsFileError } from '../engine/subscriptions.js';
 import type { EngineSettings } from '../engine/wiring.js';
 
 /** The execution engine's flags of `cpkit serve`. */
 export interface EngineFlags {
   rules?: string;
+  subscriptions?: string;
   jobReplyTimeout?: string;
+  customJobTimeout?: string;
   lambdaRetryDelays?: string;
   simulate?: string[];
   startOnCreate?: boolean;
@@ -37,6 +40,10 @@ export function addEngineOptions(command: Command): Command {
       'fail a Lambda action whose job gets no result within this (AWS: 1200)',
     )
     .option(
+      '--custom-job-timeout <seconds>',
+      'fail a custom or third-party action whose job gets no result within this (AWS: 3600)',
+    )
+    .option(
       '--lambda-retry-delays <ms,ms>',
       'delays before the 2 retries of a failed async invocation',
       '1000,2000',
@@ -46,7 +53,11 @@ export function addEngineOptions(command: Command): Command {
       'providers that cannot run locally: mark their actions as succeeded (or failed), simulated',
       (value: string, previous: string[] = []) => [...previous, value],
     )
-    .option('--no-start-on-create', 'do not start an execution when a pipeline is created (AWS does)');
+    .option('--no-start-on-create', 'do not start an execution when a pipeline is created (AWS does)')
+    .option(
+      '--subscriptions <file>',
+      'local SNS subscriptions (approval messages): {"subscriptions":[{"topic":"<arn or name>","function"}]}',
+    );
 }
 
 /**
@@ -65,6 +76,15 @@ export function engineSettingsFromFlags(flags: EngineFlags): EngineSettings {
       );
     }
     settings.jobReplyTimeoutMs = Math.round(seconds * 1000);
+  }
+  if (flags.customJobTimeout !== undefined) {
+    const seconds = Number(flags.customJobTimeout);
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
+      throw new EngineFlagsError(
+        `--custom-job-timeout must be a number of seconds from 0 to 86400, got '${flags.customJobTimeout}'`,
+      );
+    }
+    settings.customJobTimeoutMs = Math.round(seconds * 1000);
   }
   if (flags.lambdaRetryDelays !== undefined) {
     const delays = flags.lambdaRetryDelays.split(',').map((v) => Number(v.trim()));
@@ -87,6 +107,14 @@ export function engineSettingsFromFlags(flags: EngineFlags): EngineSettings {
       settings.rules = loadRulesFile(flags.rules);
     } catch (err) {
       if (err instanceof RulesFileError) throw new EngineFlagsError(err.message);
+      throw err;
+    }
+  }
+  if (flags.subscriptions !== undefined) {
+    try {
+      settings.subscriptions = loadSubscriptionsFile(flags.subscriptions);
+    } catch (err) {
+      if (err instanceof SubscriptionsFileError) throw new EngineFlagsError(`--${err.message}`);
       throw err;
     }
   }
