@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { invokeOperation, operationTable } from './api/index.js';
 import type { ApiContext, ApiServices } from './api/operation.js';
 import { checkCdkOutDir } from './cdk-out-dir.js';
+import { applyCloudAssembly, loadCloudAssembly, mergeFunctions, type CdkOutReport } from './cdk-out/index.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { loadFunctionsFile, type LocalFunction } from './functions-file.js';
 import type { SigV4Credentials } from './protocol/sigv4.js';
@@ -18,6 +19,7 @@ import { createS3Service, type S3Authorizer } from './s3/index.js';
 export { Router, type RouteHandler, type RouteParams } from './router.js';
 export { DataDirInUseError } from './data-dir-lock.js';
 export type { LocalFunction } from './functions-file.js';
+export type { CdkOutReport } from './cdk-out/index.js';
 
 /** Options of {@link startLocalCodePipeline}. */
 export interface LocalCodePipelineOptions {
@@ -61,6 +63,8 @@ export interface LocalCodePipeline {
   readonly services: ApiServices;
   /** The context operations get (with `callerAccessKeyId` added per request). */
   readonly context: ApiContext;
+  /** What `cdkOut` loaded and what it could not map (undefined without `cdkOut`). */
+  readonly cdkOut?: CdkOutReport;
   /** Finishes in-flight requests, stops the modules, closes the DB, releases the lock. Idempotent. */
   stop(): Promise<void>;
 }
@@ -92,6 +96,22 @@ export async function startLocalCodePipeline(
   let db: Db | undefined;
   try {
     db = openDatabase(dataDir);
+    // --cdk-out: map the assembly now (rules and subscriptions go to the engine's settings); create its
+    // buckets, custom action types and pipelines once the server listens (see local/cdk-out/).
+    const assembly = cdkOut
+      ? loadCloudAssembly(cdkOut, {
+          region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
+          accountId: options.accountId ?? '000000000000',
+          dataDir,
+        })
+      : undefined;
+    const engineSettings = assembly
+      ? {
+          ...options.engine,
+          rules: [...(options.engine?.rules ?? []), ...assembly.rules],
+          subscriptions: [...(options.engine?.subscriptions ?? []), ...assembly.subscriptions],
+        }
+      : options.engine;
     const services: ApiServices = { functions, cdkOut, dataDir };
     const router = new Router();
     const context: { -readonly [K in keyof ApiContext]: ApiContext[K] } = {
@@ -122,7 +142,7 @@ export async function startLocalCodePipeline(
     services.artifacts = s3Service.artifacts;
     services.s3RequestHandler = s3Service.handle;
     shutdownHooks.push(() => s3Service.close());
-    shutdownHooks.push(wireExecutionEngine({ db, services, context, dataDir, settings: options.engine }));
+    shutdownHooks.push(wireExecutionEngine({ db, services, context, dataDir, settings: engineSettings }));
     const s3 = services.s3RequestHandler as S3RequestHandler | undefined;
 
     const table = operationTable();
@@ -136,6 +156,21 @@ export async function startLocalCodePipeline(
         invokeOperation(table, operation, input, { ...context, callerAccessKeyId: meta.callerAccessKeyId }),
     });
     context.baseUrl = server.url;
+    let cdkOutReport: CdkOutReport | undefined;
+    if (assembly) {
+      try {
+        services.functions = mergeFunctions(functions, assembly.functions, server.url);
+        cdkOutReport = await applyCloudAssembly(assembly, {
+          invoke: (operation, input) => invokeOperation(table, operation, input, context),
+          functions: services.functions as LocalFunction[],
+          bucketStore: s3Service.store,
+          context,
+        });
+      } catch (err) {
+        await server.close();
+        throw err;
+      }
+    }
 
     let stopping: Promise<void> | undefined;
     const openDb = db;
@@ -147,6 +182,7 @@ export async function startLocalCodePipeline(
       router,
       services,
       context,
+      cdkOut: cdkOutReport,
       stop: () =>
         (stopping ??= (async () => {
           await server.close();

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';
 import { CdkOutError, checkCdkOutDir } from '../cdk-out-dir.js';
+import { formatCdkOutReport } from '../cdk-out/apply-assembly.js';
 import { DataDirInUseError } from '../data-dir-lock.js';
 import { FunctionsFileError, loadFunctionsFile, type LocalFunction } from '../functions-file.js';
 import { startLocalCodePipeline } from '../index.js';
@@ -125,6 +126,10 @@ async function serve(flags: ServeFlags): Promise<void> {
       engine: config.engine,
     });
   } catch (err) {
+    if (err instanceof CdkOutError) {
+      process.stderr.write(`cpkit serve: ${err.message}\n`);
+      process.exit(EXIT_BAD_USAGE);
+    }
     if (err instanceof DataDirInUseError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       process.stderr.write(`cpkit serve: ${(err as Error).message}\n`);
       process.exit(EXIT_RUNTIME);
@@ -152,6 +157,13 @@ async function serve(flags: ServeFlags): Promise<void> {
   // Only now: a supervisor may signal as soon as it reads the listening line.
   process.stdout.write(`data dir: ${local.dataDir}\n`);
   process.stdout.write(`listening on ${local.endpoint}\n`);
+  // --cdk-out: what was loaded, and every resource or value that could not be mapped, by name.
+  if (local.cdkOut)
+    process.stdout.write(
+      formatCdkOutReport(local.cdkOut)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
 }
 
 /**
