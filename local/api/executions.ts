@@ -29,7 +29,12 @@ import {
   listActionRunsOfExecution,
   listActionRunsOfPipeline,
 } from '../store/action-run-repo.js';
-import { getExecution, getLatestStageRun, listExecutions } from '../store/execution-repo.js';
+import {
+  getExecution,
+  getLatestStageRun,
+  listExecutions,
+  type ExecutionRow,
+} from '../store/execution-repo.js';
 import { getPipeline } from '../store/pipeline-repo.js';
 import { getActionRevision, setActionRevision } from '../store/transition-repo.js';
 import { actionExecutionDetailView, executionSummaryView, pipelineExecutionView } from './execution-views.js';
@@ -128,12 +133,23 @@ export function listPipelineExecutions(
   requirePipeline(ctx, input.pipelineName!);
   const { offset, limit } = page('ListPipelineExecutions', input, input.pipelineName!);
   const stage = input.filter?.succeededInStage?.stageName;
-  let all = listExecutions(ctx.db, input.pipelineName!);
-  if (stage) all = all.filter((e) => getLatestStageRun(ctx.db, e.id, stage)?.status === 'Succeeded');
-  const slice = all.slice(offset, offset + limit);
+  let slice: ExecutionRow[];
+  let more: boolean;
+  if (stage) {
+    const all = listExecutions(ctx.db, input.pipelineName!).filter(
+      (e) => getLatestStageRun(ctx.db, e.id, stage)?.status === 'Succeeded',
+    );
+    slice = all.slice(offset, offset + limit);
+    more = offset + limit < all.length;
+  } else {
+    // Only the page (and one more row to tell whether a next page exists): cost stays flat with history.
+    const rows = listExecutions(ctx.db, input.pipelineName!, limit + 1, offset);
+    slice = rows.slice(0, limit);
+    more = rows.length > limit;
+  }
   return {
     pipelineExecutionSummaries: slice.map(executionSummaryView),
-    ...(offset + limit < all.length
+    ...(more
       ? { nextToken: encodeNextToken('ListPipelineExecutions', { p: input.pipelineName, o: offset + limit }) }
       : {}),
   };

@@ -180,15 +180,18 @@ export function listExecutions(db: Db, pipelineName: string, limit = -1, offset 
   ).map(toExecution);
 }
 
-/** Executions that have not ended (InProgress or Stopping), oldest first. */
+/**
+ * Executions that have not ended (InProgress or Stopping), oldest first. `+seq` keeps SQLite on the status
+ * indexes (a few rows, then sorted) instead of walking a pipeline's whole history in seq order.
+ */
 export function listActiveExecutions(db: Db, pipelineName?: string): ExecutionRow[] {
   const rows = pipelineName
     ? db
         .prepare(
-          "SELECT * FROM executions WHERE status IN ('InProgress','Stopping') AND pipeline_name = ? ORDER BY seq",
+          "SELECT * FROM executions WHERE status IN ('InProgress','Stopping') AND pipeline_name = ? ORDER BY +seq",
         )
         .all(pipelineName)
-    : db.prepare("SELECT * FROM executions WHERE status IN ('InProgress','Stopping') ORDER BY seq").all();
+    : db.prepare("SELECT * FROM executions WHERE status IN ('InProgress','Stopping') ORDER BY +seq").all();
   return (rows as Record<string, any>[]).map(toExecution);
 }
 
@@ -232,9 +235,20 @@ export function insertStageRun(
   now: number,
 ): StageRunRow {
   db.prepare(
-    `INSERT INTO stage_runs (execution_id, stage_name, stage_index, attempt, retry_mode, status, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(run.executionId, run.stageName, run.stageIndex, run.attempt, run.retryMode, run.status, now, now);
+    `INSERT INTO stage_runs (execution_id, stage_name, stage_index, attempt, retry_mode, status, created_at, updated_at,
+       pipeline_name)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT pipeline_name FROM executions WHERE id = ?))`,
+  ).run(
+    run.executionId,
+    run.stageName,
+    run.stageIndex,
+    run.attempt,
+    run.retryMode,
+    run.status,
+    now,
+    now,
+    run.executionId,
+  );
   return { ...run, createdAt: now, updatedAt: now };
 }
 
@@ -284,12 +298,15 @@ export function getNewestStageRunOfPipeline(
   pipelineName: string,
   stageName: string,
 ): StageRunRow | undefined {
+  // The newest created_at comes from the (pipeline_name, stage_name, created_at) index; only its ties are sorted.
   const r = db
     .prepare(
       `SELECT s.* FROM stage_runs s JOIN executions e ON e.id = s.execution_id
-       WHERE e.pipeline_name = ? AND s.stage_name = ? ORDER BY s.created_at DESC, e.seq DESC, s.attempt DESC LIMIT 1`,
+       WHERE s.pipeline_name = ? AND s.stage_name = ? AND s.created_at =
+         (SELECT MAX(created_at) FROM stage_runs WHERE pipeline_name = ? AND stage_name = ?)
+       ORDER BY e.seq DESC, s.attempt DESC LIMIT 1`,
     )
-    .get(pipelineName, stageName);
+    .get(pipelineName, stageName, pipelineName, stageName);
   return r ? toStageRun(r as Record<string, any>) : undefined;
 }
 

@@ -1,5 +1,6 @@
 import { migration001Pipelines } from './001-pipelines.js';
 import { migration020Executions } from './020-executions.js';
+import { migration021ReadIndexes } from './021-read-indexes.js';
 import { migration040CustomJobs } from './040-custom-jobs.js';
 /**
  * Versioned schema migrations, applied in key order, each once, each in one transaction.
@@ -11,5 +12,6 @@ import { migration040CustomJobs } from './040-custom-jobs.js';
 export const migrations: Record<string, string> = {
   '001-pipelines': migration001Pipelines,
   '020-executions': migration020Executions,
+  '021-read-indexes': migration021ReadIndexes,
   '040-custom-jobs': migration040CustomJobs,
 };
