@@ -221,8 +221,9 @@ function mutate(body: unknown, pick: number, m: Mutation): string {
       break;
     case 'duplicate':
       // same member twice in one JSON object (arrays: the element twice)
-      if (isArray) parent.splice(key as number, 0, structuredClone(parent[key]));
-      else if (parent && typeof parent === 'object') parent[`${DUP}${String(key)}`] = m.value;
+      if (isArray) parent.splice(key as number, 0, structuredClone(parent[key as number]));
+      else if (parent && typeof parent === 'object')
+        (parent as Record<string, unknown>)[`${DUP}${String(key)}`] = m.value;
       break;
     case 'rename':
       if (!isArray && parent && typeof parent === 'object') {

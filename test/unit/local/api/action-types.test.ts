@@ -1,3 +1,4 @@
+import type { CreateCustomActionTypeInput } from '@aws-sdk/client-codepipeline';
 import { describe, expect, it } from 'vitest';
 import {
   createCustomActionType,
@@ -172,15 +173,15 @@ describe('Function: getActionType / updateActionType / listRuleTypes', () => {
   it('recognizes an identical custom action type whatever the order of its members', async () => {
     // Prepare
     const ctx = memoryApiContext();
-    const first = {
+    const first: CreateCustomActionTypeInput = {
       category: 'Test',
       provider: 'Order',
       version: '1',
       configurationProperties: [{ name: 'Url', required: true, key: true, secret: false }],
       inputArtifactDetails: { minimumCount: 0, maximumCount: 1 },
       outputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
-    } as const;
-    const reordered = {
+    };
+    const reordered: CreateCustomActionTypeInput = {
       ...first,
       configurationProperties: [{ secret: false, key: true, required: true, name: 'Url' }],
       inputArtifactDetails: { maximumCount: 1, minimumCount: 0 },
