@@ -10,6 +10,7 @@
 // Usage: node bench/run.mjs [name ...]   (names without .bench.ts; default: all, in the order below)
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
