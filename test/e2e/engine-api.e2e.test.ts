@@ -1,4 +1,5 @@
 import {
+  DeletePipelineCommand,
   DisableStageTransitionCommand,
   GetPipelineExecutionCommand,
   GetPipelineStateCommand,
@@ -257,5 +258,25 @@ describe('Execution operations: shapes and declared errors (e2e)', () => {
       }),
     );
     expect(targets.targets).toEqual([]);
+  });
+  it('deletes a pipeline with an execution in flight; a re-created pipeline starts with an empty history', async () => {
+    const slow = { configuration: { FunctionName: 'slow-succeed', UserParameters: '600' } };
+    await createPipeline(local.client, 'api-del', [
+      { name: 'Slow', actions: [invoke('Run', 'slow-succeed', slow)] },
+    ]);
+    const { pipelineExecutionId } = await local.client.send(
+      new StartPipelineExecutionCommand({ name: 'api-del' }),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    await local.client.send(new DeletePipelineCommand({ name: 'api-del' }));
+    await expect(
+      local.client.send(new GetPipelineExecutionCommand({ pipelineName: 'api-del', pipelineExecutionId })),
+    ).rejects.toMatchObject({ name: 'PipelineNotFoundException' });
+    await createPipeline(local.client, 'api-del', [{ name: 'Slow', actions: [invoke('Run', 'succeed')] }]);
+    await new Promise((r) => setTimeout(r, 800)); // the deleted execution's job reports late and is refused
+    const { pipelineExecutionSummaries } = await local.client.send(
+      new ListPipelineExecutionsCommand({ pipelineName: 'api-del' }),
+    );
+    expect(pipelineExecutionSummaries).toEqual([]);
   });
 });
