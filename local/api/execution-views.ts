@@ -116,16 +116,19 @@ export function actionExecutionDetailView(
     },
     output: {
       outputArtifacts: run.status === 'Succeeded' ? run.outputArtifacts.map(artifact) : [],
-      executionResult: ended
-        ? {
-            externalExecutionId: run.externalExecutionId ?? undefined,
-            externalExecutionSummary: run.summary ?? run.errorMessage ?? undefined,
-            externalExecutionUrl: run.externalExecutionUrl ?? undefined,
-            ...(run.errorCode || run.errorMessage
-              ? { errorDetails: { code: run.errorCode ?? 'JobFailed', message: run.errorMessage ?? '' } }
-              : {}),
-          }
-        : undefined,
+      // A waiting approval shows its token as externalExecutionId: AWS documents it as the token to use in
+      // PARALLEL mode, where GetPipelineState cannot show every waiting run's token.
+      executionResult:
+        ended || (run.category === 'Approval' && run.externalExecutionId)
+          ? {
+              externalExecutionId: run.externalExecutionId ?? undefined,
+              externalExecutionSummary: run.summary ?? run.errorMessage ?? undefined,
+              externalExecutionUrl: run.externalExecutionUrl ?? undefined,
+              ...(run.errorCode || run.errorMessage
+                ? { errorDetails: { code: run.errorCode ?? 'JobFailed', message: run.errorMessage ?? '' } }
+                : {}),
+            }
+          : undefined,
       outputVariables: run.outputVariables ?? {},
     },
   };

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { serviceError } from '../../errors.js';
-import { getNewestActionRun, updateActionRun, type ActionRunRow } from '../../store/action-run-repo.js';
+import {
+  getNewestActionRun,
+  listInProgressActionRuns,
+  updateActionRun,
+  type ActionRunRow,
+} from '../../store/action-run-repo.js';
 import type { TimerHandle } from '../clock.js';
 import type { PipelineLoader } from '../ports.js';
 import type { ActionRunner, RunnerContext } from './runner.js';
@@ -60,7 +65,16 @@ export class ManualApprovalRunner implements ActionRunner {
   start(run: ActionRunRow): void {
     const token = randomUUID();
     const deadline = run.startedAt + this.timeoutMinutes(run) * 60_000;
-    this.ctx.commit(() => updateActionRun(this.ctx.db, run.id, { token, deadline }, this.ctx.clock.now()));
+    // In PARALLEL mode several runs of one approval can wait at once; AWS then documents the execution's
+    // externalExecutionId (ListActionExecutions) as the token to use, so it carries the token too.
+    this.ctx.commit(() =>
+      updateActionRun(
+        this.ctx.db,
+        run.id,
+        { token, deadline, externalExecutionId: token },
+        this.ctx.clock.now(),
+      ),
+    );
     this.arm(run.id, deadline);
     this.notify(run, token, deadline);
   }
@@ -125,7 +139,15 @@ export class ManualApprovalRunner implements ActionRunner {
         `Action '${input.actionName}' is not a manual approval action`,
       );
     }
-    const run = getNewestActionRun(this.ctx.db, input.pipelineName, input.stageName, input.actionName);
+    const waiting = listInProgressActionRuns(this.ctx.db).find(
+      (r) =>
+        r.pipelineName === input.pipelineName &&
+        r.stageName === input.stageName &&
+        r.actionName === input.actionName &&
+        r.token === input.token,
+    );
+    const newest = getNewestActionRun(this.ctx.db, input.pipelineName, input.stageName, input.actionName);
+    const run = waiting ?? newest;
     if (!run || run.token !== input.token) {
       throw serviceError(
         'InvalidApprovalTokenException',

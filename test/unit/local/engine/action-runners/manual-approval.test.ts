@@ -1,5 +1,6 @@
 import {
   GetPipelineExecutionCommand,
+  ListActionExecutionsCommand,
   PutApprovalResultCommand,
   StartPipelineExecutionCommand,
 } from '@aws-sdk/client-codepipeline';
@@ -137,6 +138,70 @@ describe('Class: ManualApprovalRunner', () => {
     expect(after.errorDetails?.message).toMatch(/^The approval request expired/);
     expect(late).toBe('InvalidApprovalTokenException');
     expect(pipelineExecution?.status).toBe('Failed');
+  });
+
+  it('decides each waiting run of a PARALLEL pipeline by its own token (externalExecutionId)', async () => {
+    // Prepare
+    const dir = tempDir();
+    dirs.push(dir);
+    const local = await start(join(dir, 'data'), manualClock(START), join(dir, 'sns.jsonl'));
+    await createPipeline(
+      local.client,
+      'parallel',
+      [
+        {
+          name: 'Gate',
+          actions: [
+            {
+              name: 'Review',
+              actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' },
+            },
+          ],
+        },
+      ],
+      { executionMode: 'PARALLEL' },
+    );
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      ids.push(
+        (await local.client.send(new StartPipelineExecutionCommand({ name: 'parallel' })))
+          .pipelineExecutionId!,
+      );
+    }
+    const tokenOf = (id: string) =>
+      eventually(async () => {
+        const { actionExecutionDetails } = await local.client.send(
+          new ListActionExecutionsCommand({ pipelineName: 'parallel', filter: { pipelineExecutionId: id } }),
+        );
+        const review = actionExecutionDetails?.find(
+          (d) => d.actionName === 'Review' && d.status === 'InProgress',
+        );
+        return review?.output?.executionResult?.externalExecutionId;
+      });
+    const [first, second] = [await tokenOf(ids[0]), await tokenOf(ids[1])];
+    // Act
+    await local.client.send(
+      new PutApprovalResultCommand({
+        pipelineName: 'parallel',
+        stageName: 'Gate',
+        actionName: 'Review',
+        token: first,
+        result: { status: 'Approved', summary: 'first only' },
+      }),
+    );
+    const status = async (id: string) =>
+      (
+        await local.client.send(
+          new GetPipelineExecutionCommand({ pipelineName: 'parallel', pipelineExecutionId: id }),
+        )
+      ).pipelineExecution?.status;
+    const firstDone = await eventually(async () =>
+      (await status(ids[0])) === 'Succeeded' ? 'Succeeded' : undefined,
+    );
+    // Assess
+    expect(first).not.toBe(second);
+    expect(firstDone).toBe('Succeeded');
+    expect(await status(ids[1])).toBe('InProgress');
   });
 
   it('keeps the token and the 7-day default deadline across a restart', async () => {
