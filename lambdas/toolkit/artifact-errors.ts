@@ -154,3 +154,22 @@ export function toArtifactStoreError(
     { cause: err },
   );
 }
+
+/**
+ * The requested path is not a file entry of the artifact. Fails the job with `JobFailed`.
+ *
+ * @example
+ * ```ts
+ * await expect(source.readText('missing.json')).rejects.toThrow(ArtifactEntryMissingError);
+ * ```
+ */
+export class ArtifactEntryMissingError extends CodePipelineKitError {
+  public constructor(
+    public readonly artifactName: string,
+    public readonly entryPath: string,
+    reason = 'no such entry',
+  ) {
+    super(`Artifact "${artifactName}" entry "${entryPath}": ${reason}`, { failureType: 'JobFailed' });
+    this.name = 'ArtifactEntryMissingError';
+  }
+}

@@ -29,7 +29,16 @@ export interface ZipSafetyLimits {
   readonly ratioCheckMinBytes: number;
 }
 
-/** Default {@link ZipSafetyLimits}. */
+/**
+ * Default {@link ZipSafetyLimits}; pass a partial override per call.
+ *
+ * @example
+ * ```ts
+ * await extractInputArtifact(job, 'Source', dir, {
+ *   limits: { maxTotalBytes: 4 * DEFAULT_ZIP_SAFETY_LIMITS.maxTotalBytes },
+ * });
+ * ```
+ */
 export const DEFAULT_ZIP_SAFETY_LIMITS: ZipSafetyLimits = Object.freeze({
   maxEntries: 20_000,
   maxTotalBytes: 1024 * 1024 * 1024,

@@ -1,17 +1,14 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { constants as fsConstants } from 'node:fs';
-import { lstat, mkdir, open, realpath, rm } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import {
+  ArtifactEntryMissingError,
   ArtifactNotFoundError,
   InvalidArtifactError,
-  UnsafeArtifactEntryError,
   toArtifactStoreError,
 } from './artifact-errors.js';
+import { extractEntries } from './artifacts-extract.js';
 import type { ZipSafetyLimits } from './artifact-limits.js';
 import { CodePipelineKitError } from './errors.js';
 import {
@@ -22,6 +19,8 @@ import {
 import { S3RangeReader } from './s3-range-reader.js';
 import type { Artifact } from './types.js';
 import { ZipBudget } from './zip-safety.js';
+
+export { ArtifactEntryMissingError } from './artifact-errors.js';
 
 /** One file or directory of an input artifact, after the zip-safety checks. */
 export interface ArtifactEntry {
@@ -267,25 +266,6 @@ async function readCentralDirectory(
   };
 }
 
-/**
- * The requested path is not a file entry of the artifact. Fails the job with `JobFailed`.
- *
- * @example
- * ```ts
- * await expect(source.readText('missing.json')).rejects.toThrow(ArtifactEntryMissingError);
- * ```
- */
-export class ArtifactEntryMissingError extends CodePipelineKitError {
-  public constructor(
-    public readonly artifactName: string,
-    public readonly entryPath: string,
-    reason = 'no such entry',
-  ) {
-    super(`Artifact "${artifactName}" entry "${entryPath}": ${reason}`, { failureType: 'JobFailed' });
-    this.name = 'ArtifactEntryMissingError';
-  }
-}
-
 interface MeterContext {
   readonly artifactName: string;
   readonly path: string;
@@ -322,88 +302,6 @@ function meterEntry(source: Readable, meter: Transform, ctx: MeterContext): Read
   });
   source.pipe(meter).pipe(out);
   return out;
-}
-
-async function extractEntries(
-  artifactName: string,
-  entries: readonly ArtifactEntry[],
-  directory: string,
-  openEntry: (entry: ArtifactEntry) => Promise<Readable>,
-): Promise<ExtractResult> {
-  await mkdir(directory, { recursive: true });
-  const root = await realpath(resolve(directory));
-  let files = 0;
-  let directories = 0;
-  let bytes = 0;
-  const known = new Set<string>([root]);
-  for (const entry of entries) {
-    const target = resolve(root, ...entry.path.split('/'));
-    if (!target.startsWith(root + sep)) {
-      throw new UnsafeArtifactEntryError(
-        artifactName,
-        entry.path,
-        'path',
-        'resolves outside the target directory',
-      );
-    }
-    const segments = entry.path.split('/');
-    if (entry.isDirectory) {
-      await makeDirectories(artifactName, root, segments, entry.path, known);
-      directories += 1;
-      continue;
-    }
-    await makeDirectories(artifactName, root, segments.slice(0, -1), entry.path, known);
-    const mode = entry.mode !== undefined && entry.mode & 0o111 ? 0o755 : 0o644;
-    // O_NOFOLLOW: a symlink planted at the target path is never followed.
-    const handle = await open(
-      target,
-      fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC | fsConstants.O_NOFOLLOW,
-      mode,
-    );
-    const out = handle.createWriteStream();
-    try {
-      await pipeline(await openEntry(entry), out);
-    } catch (err) {
-      await rm(target, { force: true });
-      throw err;
-    }
-    files += 1;
-    bytes += entry.size;
-  }
-  return { directory: root, files, directories, bytes };
-}
-
-/**
- * Creates the directories of `segments` under `root` one level at a time, refusing any level that
- * exists as a symlink or a file, so no directory outside `root` is ever created or entered.
- */
-async function makeDirectories(
-  artifactName: string,
-  root: string,
-  segments: readonly string[],
-  entryPath: string,
-  known: Set<string>,
-): Promise<void> {
-  let current = root;
-  for (const segment of segments) {
-    current = join(current, segment);
-    if (known.has(current)) continue;
-    const stat = await lstat(current).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return undefined;
-      throw err;
-    });
-    if (!stat) {
-      await mkdir(current);
-    } else if (stat.isSymbolicLink() || !stat.isDirectory()) {
-      throw new UnsafeArtifactEntryError(
-        artifactName,
-        entryPath,
-        'path',
-        `"${current.slice(root.length + 1)}" exists in the target directory and is not a directory`,
-      );
-    }
-    known.add(current);
-  }
 }
 
 function asZipError(artifactName: string, err: unknown, entryPath?: string): Error {

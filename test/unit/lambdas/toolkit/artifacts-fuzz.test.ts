@@ -64,7 +64,7 @@ describe('Function: extractInputArtifact (fuzzed archives)', () => {
           }
         },
       ),
-      { numRuns: 120 },
+      { numRuns: 100 },
     );
   });
 });
