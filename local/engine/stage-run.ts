@@ -70,10 +70,8 @@ function entryVerdict(ctx: AdvanceContext, exec: ExecutionRow, stage: StageDecla
   const mode = exec.executionMode;
   if (mode === 'SUPERSEDED' && others.some((o) => o.seq > exec.seq && o.executionMode === 'SUPERSEDED'))
     return 'superseded';
-  if (exec.nextStageIndex > 0 || exec.rollbackStage) {
-    const transition = getTransition(ctx.db, exec.pipelineName, stage.name!);
-    if (transition && !transition.enabled) return 'wait';
-  }
+  const transition = getTransition(ctx.db, exec.pipelineName, stage.name!);
+  if (transition && !transition.enabled) return 'wait';
   if (mode === 'PARALLEL') return 'enter';
   const occupied = listOccupyingStageRuns(ctx.db, exec.pipelineName, stage.name!).some(
     (s) => s.executionId !== exec.id,
