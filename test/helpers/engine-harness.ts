@@ -1,4 +1,7 @@
 import type { ActionDeclaration, PipelineDeclaration, StageDeclaration } from '@aws-sdk/client-codepipeline';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { manualClock } from '../../local/engine/clock.js';
 import { ExecutionEngine, type ExecutionEngineOptions } from '../../local/engine/execution-engine.js';
 import type { EngineArtifactStore, StoredPipeline } from '../../local/engine/ports.js';
@@ -78,7 +81,9 @@ export function createTestEngine(
 ): TestEngine {
   const map = new Map(pipelines.map((p) => [p.name!, p]));
   const clock = manualClock(1_700_000_000_000);
+  const dataDir = mkdtempSync(join(tmpdir(), 'cpkit-engine-unit-'));
   const engine = new ExecutionEngine({
+    dataDir,
     db,
     region: 'us-east-1',
     accountId: '000000000000',
@@ -109,6 +114,9 @@ export function createTestEngine(
       return run;
     },
     status: (id) => getExecution(db, id)?.status,
-    close: () => engine.close(),
+    close: async () => {
+      await engine.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
