@@ -64,7 +64,7 @@ describe('Function: extractInputArtifact (fuzzed archives)', () => {
           }
         },
       ),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,7 +75,7 @@ describe('Function: openInputArtifact', () => {
       path: `files/f${String(i).padStart(4, '0')}.txt`,
       content: `file ${i}\n`,
     }));
-    const noise = Buffer.from(Array.from({ length: 1024 * 1024 }, (_, i) => (i * 2654435761) >>> 24));
+    const noise = randomBytes(1024 * 1024);
     const zip = await yazlZip([{ path: 'big.bin', content: noise }, ...entries]);
     await store.put('in/many.zip', zip);
     const { job } = store.job({ inputs: { Source: 'in/many.zip' } });
