@@ -56,7 +56,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   try {
     let t = Date.now();
     log('synth: the CDK app (cdk-nag AwsSolutions on) ...');
-    const cdkOut = synthesizeCpkitApp({
+    const { directory: cdkOut } = synthesizeCpkitApp({
       outdir: join(work, 'cdk.out'),
       bundlesDir: options.bundlesDir,
       context: { 'cpkit:approvalWebhookUrl': receiver.webhookUrl, 'cpkit:approvalWebhookFormat': 'generic' },

@@ -13,12 +13,12 @@ export function synthesizeCpkitApp(options: {
   outdir: string;
   bundlesDir: string;
   context?: Record<string, string>;
-}): string {
+}): { directory: string; app: App } {
   const app = new App({
     outdir: options.outdir,
     context: options.context,
     builtinCloudFormationValidation: false,
   });
   createApp(app, { bundlesDir: options.bundlesDir });
-  return app.synth().directory;
+  return { directory: app.synth().directory, app };
 }
