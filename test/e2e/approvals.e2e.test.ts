@@ -304,7 +304,12 @@ describe('Manual approvals through the engine (e2e)', () => {
     // Assess
     expect(logs).toContain('Approval links posted');
     expect(tokens.length).toBeGreaterThanOrEqual(5);
-    for (const secret of [...tokens, SECRET, 'SECRETPATH']) expect(logs).not.toContain(secret);
+    const events = readFileSync(join(local.dataDir, 'events.jsonl'), 'utf8');
+    expect(events).toContain('"category":"Approval"');
+    for (const secret of [...tokens, SECRET, 'SECRETPATH']) {
+      expect(logs).not.toContain(secret);
+      expect(events).not.toContain(secret);
+    }
   });
 });
 

@@ -107,7 +107,8 @@ async function isPending(
     const action = stage?.actionStates?.find((a) => a.actionName === payload.actionName);
     const latest = action?.latestExecution;
     if (!latest || latest.status !== 'InProgress') return false;
-    return latest.token === undefined || latest.token === payload.token;
+    // Another waiting run (PARALLEL mode shows only the newest token): let PutApprovalResult decide on POST.
+    return latest.token === undefined || latest.token === payload.token ? true : undefined;
   } catch (err) {
     if (GONE_ERRORS.has(errorName(err))) return false;
     return undefined;

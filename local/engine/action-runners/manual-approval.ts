@@ -179,6 +179,7 @@ export class ManualApprovalRunner implements ActionRunner {
               errorCode: 'JobFailed',
               errorMessage: `Rejected${input.summary ? `: ${input.summary}` : ''}`,
             },
+        () => this.forgetToken(run.id),
       );
     });
     if (!decided) {
@@ -189,6 +190,14 @@ export class ManualApprovalRunner implements ActionRunner {
     }
     this.abandon(run);
     return { approvedAt: new Date(this.ctx.clock.now()) };
+  }
+
+  /**
+   * Clears the token from the run's externalExecutionId when the approval ends (in the same transaction), so the
+   * completion event and later views never carry it; the stored token still tells a late reply from a forged one.
+   */
+  private forgetToken(runId: string): void {
+    updateActionRun(this.ctx.db, runId, { externalExecutionId: null }, this.ctx.clock.now());
   }
 
   private timeoutMinutes(run: ActionRunRow): number {
@@ -202,12 +211,16 @@ export class ManualApprovalRunner implements ActionRunner {
       this.ctx.clock.at(deadline, () => {
         this.timers.delete(runId);
         this.ctx.commit(() => {
-          this.ctx.complete(runId, {
-            status: 'Failed',
-            errorCode: 'JobFailed',
-            errorMessage: `${APPROVAL_EXPIRED_MESSAGE}: no response before its timeout`,
-            summary: `${APPROVAL_EXPIRED_MESSAGE}: no response before its timeout`,
-          });
+          this.ctx.complete(
+            runId,
+            {
+              status: 'Failed',
+              errorCode: 'JobFailed',
+              errorMessage: `${APPROVAL_EXPIRED_MESSAGE}: no response before its timeout`,
+              summary: `${APPROVAL_EXPIRED_MESSAGE}: no response before its timeout`,
+            },
+            () => this.forgetToken(runId),
+          );
         });
       }),
     );

@@ -181,6 +181,36 @@ describe('Function: createCallbackHandler (approval-callback)', () => {
     }
   });
 
+  it('still shows the page while another run of the action waits (PARALLEL mode)', async () => {
+    // Prepare
+    service.respondWith((req) =>
+      req.operation === 'GetPipelineState'
+        ? {
+            body: {
+              stageStates: [
+                {
+                  stageName: 'Gate',
+                  actionStates: [
+                    {
+                      actionName: 'Review',
+                      latestExecution: {
+                        status: 'InProgress',
+                        token: '11111111-2222-3333-4444-555555555555',
+                      },
+                    },
+                  ],
+                },
+              ],
+            },
+          }
+        : undefined,
+    );
+    // Act
+    const page = await run(() => handlerAt()(get(links().approve)));
+    // Assess
+    expect(page.result.statusCode).toBe(200);
+  });
+
   it('rejects through the reject link with a base64 body', async () => {
     // Prepare
     const handle = handlerAt();
