@@ -329,7 +329,11 @@ export class JobWorker<TSpec extends ConfigurationSpec | undefined = undefined, 
       return false;
     }
     try {
-      await this.client.send(new AcknowledgeJobCommand({ jobId, nonce: apiJob.nonce }));
+      const { status } = await this.client.send(new AcknowledgeJobCommand({ jobId, nonce: apiJob.nonce }));
+      if (status && status !== 'InProgress') {
+        this.logger.warn('job is no longer open after AcknowledgeJob; skipped', { jobId, status });
+        return false;
+      }
     } catch (err) {
       if ((err as Error).name === 'InvalidNonceException') {
         this.stats.lostToOtherWorker++;

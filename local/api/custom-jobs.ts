@@ -27,13 +27,15 @@ export function acknowledgeJob(input: AcknowledgeJobInput, ctx: ApiContext): Ack
   return { status: status as AcknowledgeJobOutput['status'] };
 }
 
-/** GetJobDetails: a custom job's data with `actionTypeId` and `pipelineContext`. */
+/** GetJobDetails: a custom (or Lambda) job's data with `actionTypeId` and `pipelineContext`. */
 export function getJobDetails(input: GetJobDetailsInput, ctx: ApiContext): GetJobDetailsOutput {
   const job = getJob(ctx.db, input.jobId!);
+  const jobs = engineOf(ctx).customJobs;
+  if (job?.kind === 'lambda') {
+    return { jobDetails: jobs.lambdaJobDetails(job.id) as GetJobDetailsOutput['jobDetails'] };
+  }
   if (job?.kind !== 'custom') throw serviceError('JobNotFoundException', `Job ${input.jobId} was not found`);
-  return {
-    jobDetails: engineOf(ctx).customJobs.details('custom', input.jobId!) as GetJobDetailsOutput['jobDetails'],
-  };
+  return { jobDetails: jobs.details('custom', input.jobId!) as GetJobDetailsOutput['jobDetails'] };
 }
 
 /** The custom-job operations (their PutJob*Result go through local/api/jobs.ts's result handlers). */

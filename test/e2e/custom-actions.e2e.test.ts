@@ -11,6 +11,7 @@ import {
   PollForJobsCommand,
   PutJobSuccessResultCommand,
   StartPipelineExecutionCommand,
+  StopPipelineExecutionCommand,
   type ActionDeclaration,
   type ActionTypeId,
   type CodePipelineClient,
@@ -24,7 +25,13 @@ import yazl from 'yazl';
 import { worker as secretScan } from '../../lambdas/handlers/secret-scan/index.js';
 import { JobWorker } from '../../lambdas/toolkit/job-worker.js';
 import type { ArtifactStore } from '../../local/s3/artifact-store.js';
-import { actionsOf, createPipeline, SOURCE_BUCKET, waitForExecution } from '../helpers/engine-e2e.js';
+import {
+  actionsOf,
+  createPipeline,
+  fixtureFunctions,
+  SOURCE_BUCKET,
+  waitForExecution,
+} from '../helpers/engine-e2e.js';
 import {
   codePipelineClient,
   repoRoot,
@@ -126,6 +133,7 @@ describe('Custom actions and job workers (e2e against the local engine)', () => 
     expect(existsSync(bundle), 'dist/lambdas/secret-scan is built by `npm test` (pretest)').toBe(true);
     local = await startTestServer({
       functions: [
+        ...fixtureFunctions().filter((f) => f.name === 'never-reports'),
         {
           name: 'secret-scan-worker',
           bundle,
@@ -415,6 +423,61 @@ describe('Custom actions and job workers (e2e against the local engine)', () => 
       .join('\n');
     expect(logged).toContain('"pipeline":"details"');
     expect(logged).not.toContain('tok-123');
+  });
+
+  it('GetJobDetails also answers for a Lambda Invoke job', async () => {
+    // Prepare
+    await createPipeline(
+      local.client,
+      'lambda-details',
+      [
+        {
+          name: 'Invoke',
+          actions: [
+            {
+              name: 'Run',
+              actionTypeId: { category: 'Invoke', owner: 'AWS', provider: 'Lambda', version: '1' },
+              configuration: { FunctionName: 'never-reports', UserParameters: 'u' },
+              runOrder: 1,
+            },
+          ],
+        },
+      ],
+      { sourceKey: 'clean.zip' },
+    );
+    const id = await start(local.client, 'lambda-details');
+    let jobId: string | undefined;
+    for (let i = 0; i < 200 && !jobId; i++) {
+      const row = local.db
+        .prepare(
+          "SELECT j.id FROM jobs j JOIN action_runs r ON r.id = j.action_run_id WHERE r.execution_id = ? AND j.kind = 'lambda'",
+        )
+        .get(id) as { id: string } | undefined;
+      jobId = row?.id;
+      if (!jobId) await new Promise((r) => setTimeout(r, 50));
+    }
+    // Act
+    const { jobDetails } = await local.client.send(new GetJobDetailsCommand({ jobId }));
+    // Assess
+    expect(jobDetails?.id).toBe(jobId);
+    expect(jobDetails?.data?.actionTypeId).toEqual({
+      category: 'Invoke',
+      owner: 'AWS',
+      provider: 'Lambda',
+      version: '1',
+    });
+    expect(jobDetails?.data?.actionConfiguration?.configuration).toEqual({
+      FunctionName: 'never-reports',
+      UserParameters: 'u',
+    });
+    expect(jobDetails?.data?.pipelineContext?.stage?.name).toBe('Invoke');
+    await local.client.send(
+      new StopPipelineExecutionCommand({
+        pipelineName: 'lambda-details',
+        pipelineExecutionId: id,
+        abandon: true,
+      }),
+    );
   });
 
   it('hands a job that was not acknowledged in time to the next poller with a new nonce', async () => {

@@ -196,6 +196,11 @@ export class CustomJobRunner implements ActionRunner {
     return kind === 'third-party' && queue.nonce ? { ...base, nonce: queue.nonce } : base;
   }
 
+  /** GetJobDetails of a Lambda Invoke job (AWS answers it for every job, not only custom ones). */
+  lambdaJobDetails(jobId: string): { id: string; accountId: string; data: Record<string, unknown> } {
+    return { id: jobId, accountId: this.ctx.accountId, data: this.jobData(jobId, 'custom') };
+  }
+
   /** PutJobSuccessResult / PutThirdPartyJobSuccessResult; false when the job is not of this kind. */
   putSuccess(kind: CustomJobKind, input: PutJobSuccessResultInput & { clientToken?: string }): boolean {
     const jobId = input.jobId!;

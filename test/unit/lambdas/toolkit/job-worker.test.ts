@@ -177,6 +177,25 @@ describe('Class: JobWorker', () => {
     expect(server.jobs.get(id)!.results).toHaveLength(1);
   });
 
+  it('does not run a job that AcknowledgeJob reports as no longer open', async () => {
+    // Prepare: worker A finishes the job; the service then delivers it to worker B
+    const id = server.addJob({ actionTypeId: TYPE });
+    const runA = vi.fn();
+    const runB = vi.fn();
+    const a = worker(new JobWorker({ actionType: TYPE, client, logger: quiet, run: runA }));
+    const b = worker(new JobWorker({ actionType: TYPE, client, logger: quiet, run: runB }));
+    await a.pollOnce();
+    await a.idle();
+    server.redeliverOnNextPoll.push(id);
+    // Act
+    const started = await b.pollOnce();
+    // Assess
+    expect(started).toBe(0);
+    expect(runA).toHaveBeenCalledTimes(1);
+    expect(runB).not.toHaveBeenCalled();
+    expect(server.jobs.get(id)!.results).toHaveLength(1);
+  });
+
   it('shares 60 jobs between 3 workers: each job runs and is reported exactly once, concurrency is bounded', async () => {
     // Prepare
     Array.from({ length: 60 }, (_, i) =>
