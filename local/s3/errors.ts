@@ -7,6 +7,7 @@ import { ServiceError } from '../errors.js';
 export const S3_ERROR_STATUS: Readonly<Record<string, number>> = {
   AccessDenied: 403,
   BadDigest: 400,
+  BadRequest: 400,
   BucketAlreadyExists: 409,
   BucketAlreadyOwnedByYou: 409,
   BucketNotEmpty: 409,
@@ -25,6 +26,7 @@ export const S3_ERROR_STATUS: Readonly<Record<string, number>> = {
   InvalidPartNumber: 416,
   InvalidRange: 416,
   InvalidRequest: 400,
+  InvalidTag: 400,
   InvalidURI: 400,
   KeyTooLongError: 400,
   MalformedXML: 400,

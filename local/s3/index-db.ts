@@ -61,6 +61,10 @@ export const S3_MIGRATIONS: Readonly<Record<string, string>> = {
       PRIMARY KEY (upload_id, part_number)
     );
   `,
+  '002-object-tags': `
+    ALTER TABLE objects ADD COLUMN tags TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE uploads ADD COLUMN tags TEXT NOT NULL DEFAULT '{}';
+  `,
 };
 
 /**

@@ -5,6 +5,7 @@ import {
   CHECKSUM_ALGORITHMS,
   type ChecksumAlgorithm,
 } from './checksums.js';
+import { copySourceRange, resolveCopySource } from './copy-source.js';
 import { S3Error } from './errors.js';
 import { verifyContentMd5 } from './etag.js';
 import { header, isoDate, readSmallBody, sendEmpty, sendXml } from './http-io.js';
@@ -60,8 +61,7 @@ function partNumberOf(call: S3Call): number {
 /** UploadPart (PUT ?partNumber&uploadId): plain or aws-chunked body, checksums verified and stored. */
 export async function uploadPart(call: S3Call): Promise<void> {
   call.authorize('write', call.bucket, call.key);
-  if (header(call.req, 'x-amz-copy-source') !== undefined)
-    throw new S3Error('NotImplemented', 'UploadPartCopy is not implemented by the local S3 store.');
+  if (header(call.req, 'x-amz-copy-source') !== undefined) return uploadPartCopy(call);
   const partNumber = partNumberOf(call);
   const upload = call.uploads.require(call.bucket, call.key, call.target.query.get('uploadId') as string);
   const { temp, checksum } = await receiveBody(call.req, call.store, upload.checksumAlgorithm);
@@ -70,6 +70,30 @@ export async function uploadPart(call: S3Call): Promise<void> {
   setSseHeaders(call.res, upload.attributes.sse);
   if (part.checksum) call.res.setHeader(checksumHeaderName(part.checksum.algorithm), part.checksum.value);
   sendEmpty(call.res);
+}
+
+/** UploadPartCopy (PUT ?partNumber&uploadId with `x-amz-copy-source`, optional `x-amz-copy-source-range`). */
+async function uploadPartCopy(call: S3Call): Promise<void> {
+  const partNumber = partNumberOf(call);
+  const upload = call.uploads.require(call.bucket, call.key, call.target.query.get('uploadId') as string);
+  const { record, versionId } = resolveCopySource(call);
+  const range = copySourceRange(header(call.req, 'x-amz-copy-source-range'), record.size);
+  const algorithms = upload.checksumAlgorithm ? [upload.checksumAlgorithm] : [];
+  const temp = await call.store.receive(call.store.openObject(record, range), algorithms);
+  const checksum = upload.checksumAlgorithm && {
+    algorithm: upload.checksumAlgorithm,
+    value: temp.checksums[upload.checksumAlgorithm] as string,
+    type: 'FULL_OBJECT' as const,
+  };
+  const part = await call.uploads.putPart(upload, partNumber, temp, checksum);
+  setSseHeaders(call.res, upload.attributes.sse);
+  if (record.versionId !== 'null' || versionId !== undefined)
+    call.res.setHeader('x-amz-copy-source-version-id', record.versionId);
+  sendXml(call.res, 'CopyPartResult', {
+    ETag: part.etag,
+    LastModified: isoDate(part.lastModified),
+    ...(part.checksum ? { [`Checksum${part.checksum.algorithm}`]: part.checksum.value } : {}),
+  });
 }
 
 /** CompleteMultipartUpload (POST ?uploadId). */

@@ -49,6 +49,7 @@ interface UploadRow {
   sse: string | null;
   checksum_algorithm: string | null;
   checksum_type: string | null;
+  tags: string;
 }
 
 interface PartRow {
@@ -84,7 +85,7 @@ export class MultipartStore {
     this.store.db
       .prepare(
         `INSERT INTO uploads (upload_id, bucket, key, initiated, content_type, headers, metadata, sse,
-           checksum_algorithm, checksum_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           checksum_algorithm, checksum_type, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         uploadId,
@@ -97,6 +98,7 @@ export class MultipartStore {
         attributes.sse ? JSON.stringify(attributes.sse) : null,
         checksum?.algorithm ?? null,
         checksum?.type ?? null,
+        JSON.stringify(attributes.tags ?? {}),
       );
     return this.require(bucket, key, uploadId);
   }
@@ -122,6 +124,7 @@ export class MultipartStore {
         headers: JSON.parse(row.headers) as Record<string, string>,
         metadata: JSON.parse(row.metadata) as Record<string, string>,
         sse: row.sse ? (JSON.parse(row.sse) as SseSettings) : undefined,
+        tags: JSON.parse(row.tags) as Record<string, string>,
       },
       checksumAlgorithm: (row.checksum_algorithm as ChecksumAlgorithm | null) ?? undefined,
       checksumType: (row.checksum_type as 'FULL_OBJECT' | 'COMPOSITE' | null) ?? undefined,

@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { checksumHeaderName } from './checksums.js';
+import { resolveCopySource } from './copy-source.js';
 import { S3Error, noSuchKey } from './errors.js';
 import { etagListMatches, singlePartEtag } from './etag.js';
 import { header, readSmallBody, sendEmpty, sendXml } from './http-io.js';
@@ -181,17 +182,9 @@ export async function deleteObjects(call: S3Call): Promise<void> {
 
 /** CopyObject: `x-amz-copy-source` (with `?versionId=`), metadata directive COPY or REPLACE. */
 export async function copyObject(call: S3Call): Promise<void> {
-  const source = parseCopySource(header(call.req, 'x-amz-copy-source') as string);
-  call.authorize('read', source.bucket, source.key);
+  const { record, versionId: sourceVersionId } = resolveCopySource(call);
   call.authorize('write', call.bucket, call.key);
   const bucket = call.store.requireBucket(call.bucket);
-  const record = call.store.findObject(source.bucket, source.key, source.versionId);
-  if (!record || (record.isDeleteMarker && source.versionId === undefined)) throw noSuchKey(source.key);
-  if (record.isDeleteMarker)
-    throw new S3Error(
-      'InvalidRequest',
-      'The source of a copy request may not specifically refer to a delete marker by version id.',
-    );
   const directive = (header(call.req, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
   if (directive !== 'COPY' && directive !== 'REPLACE')
     throw new S3Error('InvalidArgument', 'Unknown metadata directive.', {
@@ -199,20 +192,28 @@ export async function copyObject(call: S3Call): Promise<void> {
       ArgumentValue: directive,
     });
   const requested = attributesFromRequest(call.req, call.store.defaultKmsKeyId);
-  const sameObject = source.bucket === call.bucket && source.key === call.key;
+  const sameObject = record.bucket === call.bucket && record.key === call.key;
   if (sameObject && directive === 'COPY' && header(call.req, 'x-amz-server-side-encryption') === undefined)
     throw new S3Error(
       'InvalidRequest',
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
     );
+  const tagging = (header(call.req, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase();
+  if (tagging !== 'COPY' && tagging !== 'REPLACE')
+    throw new S3Error('InvalidArgument', 'Unknown tagging directive.', {
+      ArgumentName: 'x-amz-tagging-directive',
+      ArgumentValue: tagging,
+    });
+  const tags = tagging === 'REPLACE' ? (requested.tags ?? {}) : record.tags;
   const attributes =
     directive === 'REPLACE'
-      ? requested
+      ? { ...requested, tags }
       : {
           contentType: record.contentType,
           headers: record.headers,
           metadata: record.metadata,
           sse: requested.sse,
+          tags,
         };
   const etag =
     record.partSizes && record.blob ? singlePartEtag(await call.store.blobs.md5Of(record.blob)) : record.etag;
@@ -224,7 +225,7 @@ export async function copyObject(call: S3Call): Promise<void> {
   });
   setSseHeaders(call.res, copy.sse);
   setVersionHeader(call.res, copy, bucket.versioning !== '');
-  if (record.versionId !== 'null' || source.versionId !== undefined)
+  if (record.versionId !== 'null' || sourceVersionId !== undefined)
     call.res.setHeader('x-amz-copy-source-version-id', record.versionId);
   const checksumElement = copy.checksum
     ? { [`Checksum${copy.checksum.algorithm}`]: copy.checksum.value }
@@ -234,26 +235,4 @@ export async function copyObject(call: S3Call): Promise<void> {
     LastModified: copy.lastModified.toISOString(),
     ...checksumElement,
   });
-}
-
-/** Parses `x-amz-copy-source`: `[/]bucket/key[?versionId=id]`, URL-encoded. */
-export function parseCopySource(value: string): { bucket: string; key: string; versionId?: string } {
-  const invalid = (): S3Error =>
-    new S3Error('InvalidArgument', 'Invalid copy source object key', {
-      ArgumentName: 'x-amz-copy-source',
-      ArgumentValue: value,
-    });
-  const q = value.indexOf('?');
-  const path = (q === -1 ? value : value.slice(0, q)).replace(/^\//, '');
-  const versionId =
-    q === -1 ? undefined : (new URLSearchParams(value.slice(q + 1)).get('versionId') ?? undefined);
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(path);
-  } catch {
-    throw invalid();
-  }
-  const slash = decoded.indexOf('/');
-  if (slash <= 0 || slash === decoded.length - 1) throw invalid();
-  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
 }

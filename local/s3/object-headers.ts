@@ -4,6 +4,7 @@ import { checksumHeaderName } from './checksums.js';
 import { S3Error } from './errors.js';
 import { header, httpDate } from './http-io.js';
 import type { ObjectAttributes, ObjectRecord, SseSettings } from './records.js';
+import { tagsFromHeader } from './tagging.js';
 
 /** Standard headers S3 stores with an object and returns on GET/HEAD. */
 export const STORED_HEADERS = [
@@ -26,7 +27,7 @@ const RESPONSE_OVERRIDES: Readonly<Record<string, string>> = {
 
 /**
  * Reads what PutObject/CreateMultipartUpload/CopyObject (REPLACE) store besides the bytes: Content-Type
- * (S3's default `binary/octet-stream`), standard headers, `x-amz-meta-*` and SSE settings.
+ * (S3's default `binary/octet-stream`), standard headers, `x-amz-meta-*`, SSE settings and `x-amz-tagging`.
  */
 export function attributesFromRequest(req: IncomingMessage, defaultKmsKeyId: string): ObjectAttributes {
   const headers: Record<string, string> = {};
@@ -39,6 +40,7 @@ export function attributesFromRequest(req: IncomingMessage, defaultKmsKeyId: str
     headers,
     metadata: metadataFromRequest(req),
     sse: sseFromRequest(req, defaultKmsKeyId),
+    tags: tagsFromHeader(header(req, 'x-amz-tagging')),
   };
 }
 
@@ -135,6 +137,8 @@ export function setObjectHeaders(
   setSseHeaders(res, record.sse);
   setVersionHeader(res, record, options.bucketVersioned);
   if (record.partSizes) res.setHeader('x-amz-mp-parts-count', String(record.partSizes.length));
+  const tagCount = Object.keys(record.tags).length;
+  if (tagCount > 0) res.setHeader('x-amz-tagging-count', String(tagCount));
   const checksumMode = header(req, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED';
   if (checksumMode && options.wholeObject && record.checksum) {
     res.setHeader(checksumHeaderName(record.checksum.algorithm), record.checksum.value);

@@ -218,6 +218,26 @@ export class ObjectStore implements ArtifactStore {
     return outcome.result;
   }
 
+  /** Replaces the tags of one version (the latest without `versionId`); NoSuchKey/NoSuchVersion when absent. */
+  setTags(
+    bucket: string,
+    key: string,
+    versionId: string | undefined,
+    tags: Record<string, string>,
+  ): ObjectRecord {
+    const record = this.findObject(bucket, key, versionId);
+    if (!record || record.isDeleteMarker) {
+      if (versionId !== undefined && !record)
+        throw new S3Error('NoSuchVersion', 'The specified version does not exist.', {
+          Key: key,
+          VersionId: versionId,
+        });
+      throw noSuchKey(key);
+    }
+    this.db.prepare('UPDATE objects SET tags = ? WHERE seq = ?').run(JSON.stringify(tags), record.seq);
+    return { ...record, tags };
+  }
+
   /** Reads a version's bytes, optionally an inclusive range. */
   openObject(record: ObjectRecord, range?: { start: number; end: number }): Readable {
     if (!record.blob || record.size === 0) return Readable.from([]);
@@ -314,8 +334,8 @@ export class ObjectStore implements ArtifactStore {
         const info = this.db
           .prepare(
             `INSERT INTO objects (bucket, key, version_id, is_latest, is_delete_marker, blob, size, etag, last_modified,
-               content_type, headers, metadata, sse, checksum, part_sizes)
-             VALUES (?, ?, ?, 1, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               content_type, headers, metadata, sse, checksum, part_sizes, tags)
+             VALUES (?, ?, ?, 1, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             bucket,
@@ -331,6 +351,7 @@ export class ObjectStore implements ArtifactStore {
             version.sse ? JSON.stringify(version.sse) : null,
             version.checksum ? JSON.stringify(version.checksum) : null,
             version.partSizes ? JSON.stringify(version.partSizes) : null,
+            JSON.stringify(version.tags ?? {}),
           );
         return Number(info.lastInsertRowid);
       })();

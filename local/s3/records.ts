@@ -34,6 +34,8 @@ export interface ObjectAttributes {
   readonly metadata?: Readonly<Record<string, string>>;
   readonly sse?: SseSettings;
   readonly checksum?: StoredChecksum;
+  /** Object tags (`x-amz-tagging`, PutObjectTagging). */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** One version of an object (or a delete marker). `versionId` is 'null' when versioning was not enabled. */
@@ -50,6 +52,7 @@ export interface ObjectRecord extends ObjectAttributes {
   readonly lastModified: Date;
   readonly headers: Readonly<Record<string, string>>;
   readonly metadata: Readonly<Record<string, string>>;
+  readonly tags: Readonly<Record<string, string>>;
   /** Sizes of the parts of a multipart object, in order. */
   readonly partSizes?: readonly number[];
 }
@@ -72,6 +75,7 @@ export interface ObjectRow {
   sse: string | null;
   checksum: string | null;
   part_sizes: string | null;
+  tags: string;
 }
 
 /** Maps an `objects` row to its record. */
@@ -93,5 +97,6 @@ export function objectFromRow(row: ObjectRow): ObjectRecord {
     sse: row.sse ? (JSON.parse(row.sse) as SseSettings) : undefined,
     checksum: row.checksum ? (JSON.parse(row.checksum) as StoredChecksum) : undefined,
     partSizes: row.part_sizes ? (JSON.parse(row.part_sizes) as number[]) : undefined,
+    tags: JSON.parse(row.tags) as Record<string, string>,
   };
 }

@@ -6,6 +6,7 @@ import * as lists from './list-handlers.js';
 import * as multipart from './multipart-handlers.js';
 import type { MultipartStore } from './multipart-store.js';
 import * as objects from './object-handlers.js';
+import * as tagging from './tagging.js';
 import type { ObjectStore } from './object-store.js';
 import { accessKeyIdOf, parseTarget } from './request-target.js';
 import type { S3Action, S3Authorizer, S3Call } from './s3-call.js';
@@ -56,7 +57,19 @@ const PLAIN_PARAMS = new Set([
 ]);
 
 /** Subresources with an implemented operation. */
-const SUBRESOURCES = new Set(['versioning', 'location', 'versions', 'uploads', 'delete']);
+const SUBRESOURCES = new Set(['versioning', 'location', 'versions', 'uploads', 'delete', 'tagging']);
+
+function notImplemented(subresource: string): Handler {
+  return async () => {
+    throw new S3Error(
+      'NotImplemented',
+      `The ${subresource} subresource is not implemented by the local S3 store.`,
+      {
+        Subresource: subresource,
+      },
+    );
+  };
+}
 
 /** Picks the operation for a request; undefined when the method makes no sense for the resource. */
 function route(
@@ -67,6 +80,7 @@ function route(
 ): Handler | undefined {
   if (bucket === undefined) return method === 'GET' ? buckets.listBuckets : undefined;
   if (key === undefined) {
+    if (q.has('tagging')) return notImplemented('tagging');
     if (q.has('versioning'))
       return { PUT: buckets.putBucketVersioning, GET: buckets.getBucketVersioning }[method];
     if (q.has('location')) return method === 'GET' ? buckets.getBucketLocation : undefined;
@@ -76,6 +90,12 @@ function route(
     if (method === 'GET') return q.get('list-type') === '2' ? lists.listObjectsV2 : lists.listObjectsV1;
     return { PUT: buckets.createBucket, HEAD: buckets.headBucket, DELETE: buckets.deleteBucket }[method];
   }
+  if (q.has('tagging'))
+    return {
+      GET: tagging.getObjectTagging,
+      PUT: tagging.putObjectTagging,
+      DELETE: tagging.deleteObjectTagging,
+    }[method];
   if (q.has('uploads')) return method === 'POST' ? multipart.createMultipartUpload : undefined;
   if (q.has('uploadId')) {
     if (method === 'PUT') return q.has('partNumber') ? multipart.uploadPart : undefined;

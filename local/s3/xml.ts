@@ -16,7 +16,7 @@ const parser = new XMLParser({
   removeNSPrefix: true,
   parseTagValue: false,
   trimValues: true,
-  isArray: (name) => ['Part', 'Object'].includes(name),
+  isArray: (name) => ['Part', 'Object', 'Tag'].includes(name),
   processEntities: true,
 });
 

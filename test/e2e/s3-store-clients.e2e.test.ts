@@ -1,4 +1,9 @@
-import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -72,6 +77,7 @@ describe('S3 store with the aws CLI and boto3', () => {
       await cli('s3', 'mb', `s3://${bucket}`);
       await cli('s3', 'cp', '--recursive', up, `s3://${bucket}/`);
       await cli('s3', 'cp', '--recursive', `s3://${bucket}/`, down);
+      await cli('s3', 'cp', `s3://${bucket}/dir/big.bin`, `s3://${bucket}/copied/big.bin`);
       const top = (await cli('s3', 'ls', `s3://${bucket}/`)).stdout;
       await cli(
         's3api',
@@ -123,6 +129,7 @@ describe('S3 store with the aws CLI and boto3', () => {
       expect(top).toMatch(/\s0 empty/);
       const listed = await s3.client().send(new ListObjectsV2Command({ Bucket: bucket }));
       expect(listed.Contents?.map((c) => [c.Key, c.Size])).toEqual([
+        ['copied/big.bin', 50 * MiB],
         ['dir/big.bin', 50 * MiB],
         ['dir/sub/small.txt', 18],
         ['empty', 0],
@@ -130,12 +137,15 @@ describe('S3 store with the aws CLI and boto3', () => {
       ]);
       const head = await s3.client().send(new HeadObjectCommand({ Bucket: bucket, Key: 'dir/big.bin' }));
       expect(head.ETag).toMatch(/-\d+"$/);
+      const copied = await s3.client().send(new GetObjectCommand({ Bucket: bucket, Key: 'copied/big.bin' }));
+      expect(sha256(Buffer.from(await copied.Body!.transformToByteArray()))).toBe(sha256(big));
       expect(versions.Versions).toHaveLength(2);
       expect(versions.Versions.find((v) => v.IsLatest)?.VersionId).not.toBe(v1.VersionId);
       expect(ranged.ContentRange).toBe('bytes 0-4/18');
       expect(readFileSync(rangeOut, 'utf8')).toBe('small');
       expect(missing).toMatch(/404|Not Found/);
     },
+    120_000, // each aws CLI process needs about a second to start; 12 of them plus 50 MB each way
   );
 
   it('boto3: upload_file multipart, download_file, put/get, ranges, metadata, delimiter listing, NoSuchKey', async () => {
@@ -165,7 +175,7 @@ describe('S3 store with the aws CLI and boto3', () => {
     expect(out.prefixes).toEqual(['dir/']);
     expect(out.encoded_keys).toEqual(['dir/a b+c&d.txt', 'dir/small.txt']);
     expect(out.missing).toBe('NoSuchKey');
-  });
+  }, 60_000);
 });
 
 describe('S3 store crash safety', () => {

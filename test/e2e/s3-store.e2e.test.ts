@@ -6,6 +6,10 @@ import {
   CreateMultipartUploadCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
+  DeleteObjectTaggingCommand,
+  GetObjectTaggingCommand,
+  PutObjectTaggingCommand,
+  UploadPartCopyCommand,
   GetBucketVersioningCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -239,6 +243,128 @@ describe('S3 store with the JS SDK', () => {
     expect([h2.ContentType, h2.Metadata?.color]).toEqual(['application/json', 'red']);
     expect((await bodyOf(client, { Bucket: 'sdk', Key: 'copy3' })).bytes.toString()).toBe('one');
     expect(self).toEqual({ name: 'InvalidRequest', status: 400 });
+  });
+
+  it('stores tags from x-amz-tagging and Put/Get/DeleteObjectTagging, copies them per tagging directive', async () => {
+    // Prepare
+    await client.send(
+      new PutObjectCommand({ Bucket: 'sdk', Key: 'tagged', Body: 't', Tagging: 'stage=build&team=c%20i' }),
+    );
+
+    // Act
+    const initial = await client.send(new GetObjectTaggingCommand({ Bucket: 'sdk', Key: 'tagged' }));
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'sdk', Key: 'tagged' }));
+    await client.send(
+      new PutObjectTaggingCommand({
+        Bucket: 'sdk',
+        Key: 'tagged',
+        Tagging: { TagSet: [{ Key: 'only', Value: 'one' }] },
+      }),
+    );
+    await client.send(new CopyObjectCommand({ Bucket: 'sdk', Key: 'tagged-copy', CopySource: 'sdk/tagged' }));
+    await client.send(
+      new CopyObjectCommand({
+        Bucket: 'sdk',
+        Key: 'tagged-replaced',
+        CopySource: 'sdk/tagged',
+        TaggingDirective: 'REPLACE',
+        Tagging: 'x=y',
+      }),
+    );
+    await client.send(new DeleteObjectTaggingCommand({ Bucket: 'sdk', Key: 'tagged' }));
+    const tagsOf = async (Key: string) =>
+      (await client.send(new GetObjectTaggingCommand({ Bucket: 'sdk', Key }))).TagSet;
+    const tooMany = await errorOf(
+      client.send(
+        new PutObjectTaggingCommand({
+          Bucket: 'sdk',
+          Key: 'tagged',
+          Tagging: { TagSet: Array.from({ length: 11 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })) },
+        }),
+      ),
+    );
+
+    // Assess
+    expect(initial.TagSet).toEqual([
+      { Key: 'stage', Value: 'build' },
+      { Key: 'team', Value: 'c i' },
+    ]);
+    expect(head.TagCount).toBe(2);
+    expect(await tagsOf('tagged-copy')).toEqual([{ Key: 'only', Value: 'one' }]);
+    expect(await tagsOf('tagged-replaced')).toEqual([{ Key: 'x', Value: 'y' }]);
+    expect(await tagsOf('tagged')).toEqual([]);
+    expect(tooMany).toEqual({ name: 'BadRequest', status: 400 });
+  });
+
+  it('copies parts with UploadPartCopy (ranges) and honours copy-source conditions', async () => {
+    // Prepare
+    const { UploadId } = await client.send(
+      new CreateMultipartUploadCommand({ Bucket: 'sdk', Key: 'part-copy' }),
+    );
+    const range = (start: number, end: number) => `bytes=${start}-${end}`;
+
+    // Act
+    const p1 = await client.send(
+      new UploadPartCopyCommand({
+        Bucket: 'sdk',
+        Key: 'part-copy',
+        UploadId,
+        PartNumber: 1,
+        CopySource: 'sdk/big-stream',
+        CopySourceRange: range(0, 5 * MiB - 1),
+      }),
+    );
+    const p2 = await client.send(
+      new UploadPartCopyCommand({
+        Bucket: 'sdk',
+        Key: 'part-copy',
+        UploadId,
+        PartNumber: 2,
+        CopySource: 'sdk/big-stream',
+        CopySourceRange: range(5 * MiB, 6 * MiB - 1),
+      }),
+    );
+    await client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: 'sdk',
+        Key: 'part-copy',
+        UploadId,
+        MultipartUpload: {
+          Parts: [
+            { PartNumber: 1, ETag: p1.CopyPartResult?.ETag },
+            { PartNumber: 2, ETag: p2.CopyPartResult?.ETag },
+          ],
+        },
+      }),
+    );
+    const badRange = await errorOf(
+      client.send(
+        new UploadPartCopyCommand({
+          Bucket: 'sdk',
+          Key: 'part-copy',
+          UploadId: 'x',
+          PartNumber: 1,
+          CopySource: 'sdk/big-stream',
+        }),
+      ),
+    );
+    const failedCondition = await errorOf(
+      client.send(
+        new CopyObjectCommand({
+          Bucket: 'sdk',
+          Key: 'cond',
+          CopySource: 'sdk/small.txt',
+          CopySourceIfMatch: '"nope"',
+        }),
+      ),
+    );
+
+    // Assess
+    expect(
+      (await bodyOf(client, { Bucket: 'sdk', Key: 'part-copy' })).bytes.equals(big.subarray(0, 6 * MiB)),
+    ).toBe(true);
+    expect(badRange).toEqual({ name: 'NoSuchUpload', status: 404 });
+    expect(failedCondition).toEqual({ name: 'PreconditionFailed', status: 412 });
   });
 
   it('accepts, stores and returns SSE-KMS headers (default key alias/aws/s3)', async () => {
