@@ -425,6 +425,50 @@ describe('Custom actions and job workers (e2e against the local engine)', () => 
     expect(logged).not.toContain('tok-123');
   });
 
+  it('answers bad job requests with the modeled errors, and drops the job of an abandoned action', async () => {
+    // Prepare
+    const missing = '00000000-0000-4000-8000-000000000001';
+    const custom1 = { category: 'Test' as const, owner: 'Custom' as const, provider: 'Slow', version: '1' };
+    await createType(local.client, 'Slow');
+    await createPipeline(local.client, 'abandon', [{ name: 'Work', actions: [custom('S', 'Slow')] }], {
+      sourceKey: 'clean.zip',
+    });
+    // Assess: errors
+    await expect(
+      local.client.send(new AcknowledgeJobCommand({ jobId: missing, nonce: 'n' })),
+    ).rejects.toMatchObject({ name: 'JobNotFoundException' });
+    await expect(
+      local.client.send(new PollForJobsCommand({ actionTypeId: { ...custom1, owner: 'AWS' } })),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(
+      local.client.send(new PollForJobsCommand({ actionTypeId: custom1, maxBatchSize: 0 })),
+    ).rejects.toMatchObject({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+    await expect(
+      local.client.send(new PollForThirdPartyJobsCommand({ actionTypeId: custom1 })),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(
+      local.client.send(new PutThirdPartyJobSuccessResultCommand({ jobId: missing, clientToken: 't' })),
+    ).rejects.toMatchObject({ name: 'JobNotFoundException' });
+    // Act: a queued job whose action is abandoned is never handed out
+    const id = await start(local.client, 'abandon');
+    const queuedJob = () =>
+      local.db
+        .prepare(
+          "SELECT j.status FROM jobs j JOIN action_runs r ON r.id = j.action_run_id WHERE r.execution_id = ? AND j.kind = 'custom'",
+        )
+        .get(id) as { status: string } | undefined;
+    for (let i = 0; i < 200 && !queuedJob(); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(queuedJob()?.status).toBe('Created');
+    await local.client.send(
+      new StopPipelineExecutionCommand({ pipelineName: 'abandon', pipelineExecutionId: id, abandon: true }),
+    );
+    await waitForExecution(local.client, 'abandon', id);
+    expect(queuedJob()?.status).toBe('Abandoned');
+    expect(
+      (await local.client.send(new PollForJobsCommand({ actionTypeId: custom1, maxBatchSize: 10 }))).jobs,
+    ).toEqual([]);
+  });
+
   it('GetJobDetails also answers for a Lambda Invoke job', async () => {
     // Prepare
     await createPipeline(
@@ -481,8 +525,7 @@ describe('Custom actions and job workers (e2e against the local engine)', () => 
   });
 
   it('hands a job that was not acknowledged in time to the next poller with a new nonce', async () => {
-    // Prepare
-    await createType(local.client, 'Slow');
+    // Prepare (type Slow was created above)
     await createPipeline(local.client, 'redispatch', [{ name: 'Work', actions: [custom('S', 'Slow')] }], {
       sourceKey: 'clean.zip',
     });
