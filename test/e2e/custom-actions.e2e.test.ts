@@ -145,7 +145,7 @@ describe('Custom actions and job workers (e2e against the local engine)', () => 
       ],
       engine: {
         startOnCreate: false,
-        customJobAckTimeoutMs: 400,
+        customJobAckTimeoutMs: 1000,
         rules: [
           {
             name: 'wake-secret-scan',
@@ -537,9 +537,9 @@ describe('Custom actions and job workers (e2e against the local engine)', () => 
     };
     const id = await start(local.client, 'redispatch');
     const first = await pollUntilJob(local.client, actionTypeId);
-    // Act: the first poller never acknowledges; after the ack timeout (400 ms here) the job is handed out again
+    // Act: the first poller never acknowledges; after the ack timeout (1 s here) the job is handed out again
     expect((await local.client.send(new PollForJobsCommand({ actionTypeId }))).jobs).toEqual([]);
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 1100));
     const second = (await local.client.send(new PollForJobsCommand({ actionTypeId }))).jobs?.[0];
     // Assess
     expect(second?.id).toBe(first.id);
@@ -639,7 +639,7 @@ describe('Custom actions and job workers (e2e against the local engine)', () => 
 describe('Custom job timeout (e2e)', () => {
   let local: TestLocalServer;
   beforeAll(async () => {
-    local = await startTestServer({ engine: { startOnCreate: false, customJobTimeoutMs: 1500 } });
+    local = await startTestServer({ engine: { startOnCreate: false, customJobTimeoutMs: 3000 } });
     const store = local.services.artifacts as ArtifactStore;
     await store.ensureBucket(SOURCE_BUCKET);
     await store.putObject(SOURCE_BUCKET, 'source.zip', 'x' as never);
@@ -670,7 +670,7 @@ describe('Custom job timeout (e2e)', () => {
     const action = (await actionsOf(local.client, 'crash', id)).C;
     expect(action.status).toBe('Failed');
     expect(action.output?.executionResult?.externalExecutionSummary).toMatch(
-      /was acknowledged but got no result within the job timeout of 2 seconds/,
+      /was acknowledged but got no result within the job timeout of 3 seconds/,
     );
     await expect(local.client.send(new PutJobSuccessResultCommand({ jobId: job!.id }))).rejects.toMatchObject(
       {
