@@ -2,6 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../store/database.js';
 import { getActionRun } from '../store/action-run-repo.js';
 import { getJobByAccessKey } from '../store/job-repo.js';
+import { isArtifactBucket } from '../store/pipeline-repo.js';
+
+/**
+ * Access key id of the execution role that the local Lambda runtime gives every function. Like a Lambda
+ * role without a grant on the artifact bucket, it is denied on pipelines' artifact buckets: handlers must
+ * use the job's `artifactCredentials` (aws/aws-cdk#3274).
+ */
+export const FUNCTION_ROLE_ACCESS_KEY_ID = 'AKIALOCALLAMBDA00000';
 
 /** Dummy temporary credentials of one job (`artifactCredentials`); never logged. */
 export interface JobCredentials {
@@ -49,6 +57,7 @@ export type S3AuthorizationDecision = { allowed: true } | { allowed: false; mess
 /**
  * Decides S3 requests made with job credentials, as the action role's policy does on AWS: a job's key may
  * read its input artifacts and write its output artifacts until it expires; anything else is AccessDenied.
+ * The functions' own execution role ({@link FUNCTION_ROLE_ACCESS_KEY_ID}) is denied on artifact buckets.
  * Requests signed with any other key (the user's own tools) are allowed everything.
  *
  * @example
@@ -63,6 +72,15 @@ export class JobCredentialsAuthorizer {
 
   authorize(request: S3AuthorizationRequest): S3AuthorizationDecision {
     if (!request.accessKeyId) return { allowed: true };
+    if (request.accessKeyId === FUNCTION_ROLE_ACCESS_KEY_ID) {
+      if (!isArtifactBucket(this.db, request.bucket)) return { allowed: true };
+      return {
+        allowed: false,
+        message:
+          `Access Denied: the function's execution role has no access to the artifact bucket ${request.bucket}; ` +
+          `read and write artifacts with the job's artifactCredentials`,
+      };
+    }
     const job = getJobByAccessKey(this.db, request.accessKeyId);
     if (!job) return { allowed: true };
     const target = `arn:aws:s3:::${request.bucket}${request.key !== undefined ? `/${request.key}` : ''}`;

@@ -4,6 +4,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalFunction } from '../functions-file.js';
 import { LAMBDA_WORKER_SOURCE } from './lambda-worker-source.js';
+import { FUNCTION_ROLE_ACCESS_KEY_ID } from './job-credentials.js';
 
 /** Outcome of one invocation. */
 export interface InvocationResult {
@@ -266,7 +267,7 @@ export class LambdaRuntime {
       AWS_ENDPOINT_URL: endpoint,
       AWS_REGION: this.options.region,
       AWS_DEFAULT_REGION: this.options.region,
-      AWS_ACCESS_KEY_ID: 'AKIALOCALLAMBDA00000',
+      AWS_ACCESS_KEY_ID: FUNCTION_ROLE_ACCESS_KEY_ID,
       AWS_SECRET_ACCESS_KEY: 'local-lambda-secret',
       AWS_SESSION_TOKEN: 'local-lambda-session',
       AWS_LAMBDA_FUNCTION_NAME: fn.name,

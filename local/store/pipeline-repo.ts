@@ -54,6 +54,25 @@ export function getPipeline(db: Db, name: string, version?: number): StoredPipel
   return { declaration: JSON.parse(stored.declaration) as PipelineDeclaration, metadata: metadataOf(row) };
 }
 
+/**
+ * True when `bucket` is the artifact store of a pipeline's current version (`artifactStore` or one of
+ * `artifactStores`).
+ * @example
+ * if (isArtifactBucket(db, 'codepipeline-us-east-1-artifacts')) console.log('an artifact bucket');
+ */
+export function isArtifactBucket(db: Db, bucket: string): boolean {
+  const row = stmt(
+    db,
+    `SELECT 1 FROM pipelines p
+       JOIN pipeline_versions v ON v.pipeline_name = p.name AND v.version = p.current_version
+      WHERE json_extract(v.declaration, '$.artifactStore.location') = @bucket
+         OR EXISTS (SELECT 1 FROM json_each(v.declaration, '$.artifactStores') s
+                     WHERE json_extract(s.value, '$.location') = @bucket)
+      LIMIT 1`,
+  ).get({ bucket });
+  return row !== undefined;
+}
+
 /** True when a pipeline with this name exists. */
 export function pipelineExists(db: Db, name: string): boolean {
   return stmt(db, 'SELECT 1 FROM pipelines WHERE name = ?').get(name) !== undefined;

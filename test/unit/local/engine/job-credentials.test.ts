@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { JobCredentialsAuthorizer, newJobCredentials } from '../../../../local/engine/job-credentials.js';
+import {
+  FUNCTION_ROLE_ACCESS_KEY_ID,
+  JobCredentialsAuthorizer,
+  newJobCredentials,
+} from '../../../../local/engine/job-credentials.js';
 import { insertActionRun, updateActionRun } from '../../../../local/store/action-run-repo.js';
 import { openDatabase } from '../../../../local/store/database.js';
 import { insertExecution } from '../../../../local/store/execution-repo.js';
 import { insertJob } from '../../../../local/store/job-repo.js';
+import { insertPipeline } from '../../../../local/store/pipeline-repo.js';
 
 function setup(now: number) {
   const db = openDatabase(':memory:');
@@ -98,5 +103,43 @@ describe('Class: JobCredentialsAuthorizer', () => {
       allowed: true,
     });
     expect(auth.authorize({ action: 'write', bucket: 'art', key: 'x' })).toEqual({ allowed: true });
+  });
+
+  it("denies the functions' own execution role on artifact buckets, as a Lambda role without a grant", () => {
+    // Prepare
+    const { db } = setup(0);
+    insertPipeline(db, {
+      arn: 'arn:aws:codepipeline:us-east-1:000000000000:p',
+      declaration: {
+        name: 'p',
+        roleArn: 'arn:aws:iam::000000000000:role/r',
+        artifactStore: { type: 'S3', location: 'art' },
+        pipelineType: 'V2',
+        executionMode: 'SUPERSEDED',
+        stages: [],
+        version: 1,
+      },
+      now: new Date(0),
+    });
+    const auth = new JobCredentialsAuthorizer(db, () => 0);
+    // Act
+    const onArtifacts = auth.authorize({
+      accessKeyId: FUNCTION_ROLE_ACCESS_KEY_ID,
+      action: 'read',
+      bucket: 'art',
+      key: 'p/In/abc',
+    });
+    const elsewhere = auth.authorize({
+      accessKeyId: FUNCTION_ROLE_ACCESS_KEY_ID,
+      action: 'read',
+      bucket: 'other',
+      key: 'k',
+    });
+    // Assess
+    expect(onArtifacts).toMatchObject({
+      allowed: false,
+      message: expect.stringContaining("job's artifactCredentials"),
+    });
+    expect(elsewhere).toEqual({ allowed: true });
   });
 });
