@@ -142,6 +142,7 @@ describe('Pipeline executions (e2e)', () => {
       WriteOutput: 'allowed',
       WriteInput: 'AccessDenied',
       ReadOther: 'AccessDenied',
+      ReadInputWithOwnRole: 'AccessDenied',
     });
   });
 
