@@ -118,7 +118,7 @@ export {
   JobWorkerConfigError,
   type CustomActionTypeId,
   type JobWorkerDefinition,
-  type JobWorkerFunction,
+  type WorkerJobFunction,
   type JobWorkerOptions,
   type JobWorkerStats,
   type WorkerJob,

@@ -42,7 +42,7 @@ export interface WorkerJob<TConfig> extends Job<string | undefined> {
  * The work of one job. Return success details (or nothing) to succeed, throw to fail (the error is mapped
  * like in `withJob`), or report yourself with `run.succeed` / `run.fail` / `run.continueLater`.
  */
-export type JobWorkerFunction<TConfig, TState> = (
+export type WorkerJobFunction<TConfig, TState> = (
   job: WorkerJob<TConfig>,
   run: JobRun<string | undefined, TState>,
 ) => Promise<JobHandlerResult> | JobHandlerResult;
@@ -56,7 +56,7 @@ export interface JobWorkerDefinition<
   readonly configuration?: TSpec;
   /** Schema of the continuation state. @default - not checked */
   readonly stateSchema?: $ZodType<TState>;
-  readonly run: JobWorkerFunction<ConfigurationOf<TSpec>, TState>;
+  readonly run: WorkerJobFunction<ConfigurationOf<TSpec>, TState>;
 }
 
 /** Options of {@link JobWorker}. */
