@@ -10,6 +10,7 @@ import { createChecksummer, type ChecksumAlgorithm, type Checksummer } from './c
 export interface TempBlob {
   readonly path: string;
   readonly size: number;
+  /** Hex MD5 of the bytes ('' when not computed: multipart concatenation). */
   readonly md5Hex: string;
   readonly checksums: Partial<Record<ChecksumAlgorithm, string>>;
 }
@@ -56,9 +57,10 @@ export class BlobFiles {
     source: Readable,
     algorithms: readonly ChecksumAlgorithm[] = [],
     decoder?: Transform,
+    withMd5 = true,
   ): Promise<TempBlob> {
     const path = join(this.tmpDir, `${newId()}.part`);
-    const digest = new DigestStream(algorithms);
+    const digest = new DigestStream(algorithms, withMd5);
     const sink = createWriteStream(path, { highWaterMark: 1024 * 1024 });
     try {
       await (decoder ? pipeline(source, decoder, digest, sink) : pipeline(source, digest, sink));
@@ -79,7 +81,8 @@ export class BlobFiles {
     async function* concatenated(): AsyncGenerator<Buffer> {
       for (const blob of blobs) for await (const chunk of open(blob)) yield chunk as Buffer;
     }
-    return this.writeTemp(Readable.from(concatenated(), { objectMode: false }), algorithms);
+    // The multipart ETag comes from the parts' MD5s: the whole object's MD5 is not needed.
+    return this.writeTemp(Readable.from(concatenated(), { objectMode: false }), algorithms, undefined, false);
   }
 
   /** Moves a temp file under `blobs/` (atomic rename, directory fsynced) and returns the blob name. */
@@ -155,13 +158,16 @@ class DigestStream extends Transform {
   private readonly checksummers: Checksummer[];
   private size = 0;
 
-  constructor(algorithms: readonly ChecksumAlgorithm[]) {
+  constructor(
+    algorithms: readonly ChecksumAlgorithm[],
+    private readonly withMd5: boolean,
+  ) {
     super();
     this.checksummers = [...new Set(algorithms)].map(createChecksummer);
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback): void {
-    this.md5.update(chunk);
+    if (this.withMd5) this.md5.update(chunk);
     for (const c of this.checksummers) c.update(chunk);
     this.size += chunk.length;
     callback(null, chunk);
@@ -170,6 +176,6 @@ class DigestStream extends Transform {
   result(): Omit<TempBlob, 'path'> {
     const checksums: Partial<Record<ChecksumAlgorithm, string>> = {};
     for (const c of this.checksummers) checksums[c.algorithm] = c.digest();
-    return { size: this.size, md5Hex: this.md5.digest('hex'), checksums };
+    return { size: this.size, md5Hex: this.withMd5 ? this.md5.digest('hex') : '', checksums };
   }
 }
