@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { stmt } from './statements.js';
 
 /** Action statuses of the service model (`ActionExecutionStatus`). */
 export type ActionStatus = 'InProgress' | 'Abandoned' | 'Succeeded' | 'Failed';
@@ -103,7 +104,8 @@ export type NewActionRun = Omit<
 
 /** Inserts an InProgress action run. */
 export function insertActionRun(db: Db, a: NewActionRun): ActionRunRow {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO action_runs (id, execution_id, pipeline_name, pipeline_version, stage_name, stage_attempt,
       action_name, run_order, category, owner, provider, type_version, namespace, region, status, started_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'InProgress', ?, ?)`,
@@ -130,16 +132,16 @@ export function insertActionRun(db: Db, a: NewActionRun): ActionRunRow {
 
 /** One action run by id. */
 export function getActionRun(db: Db, id: string): ActionRunRow | undefined {
-  const r = db.prepare('SELECT * FROM action_runs WHERE id = ?').get(id);
+  const r = stmt(db, 'SELECT * FROM action_runs WHERE id = ?').get(id);
   return r ? toRow(r as Record<string, any>) : undefined;
 }
 
 /** Every action run of an execution, oldest first. */
 export function listActionRunsOfExecution(db: Db, executionId: string): ActionRunRow[] {
   return (
-    db
-      .prepare('SELECT * FROM action_runs WHERE execution_id = ? ORDER BY started_at, rowid')
-      .all(executionId) as Record<string, any>[]
+    stmt(db, 'SELECT * FROM action_runs WHERE execution_id = ? ORDER BY started_at, rowid').all(
+      executionId,
+    ) as Record<string, any>[]
   ).map(toRow);
 }
 
@@ -152,16 +154,14 @@ export function listActionRunsOfPipeline(
   offset: number,
 ): ActionRunRow[] {
   const rows = executionId
-    ? db
-        .prepare(
-          'SELECT * FROM action_runs WHERE pipeline_name = ? AND execution_id = ? ORDER BY started_at DESC, rowid DESC LIMIT ? OFFSET ?',
-        )
-        .all(pipelineName, executionId, limit, offset)
-    : db
-        .prepare(
-          'SELECT * FROM action_runs WHERE pipeline_name = ? ORDER BY started_at DESC, rowid DESC LIMIT ? OFFSET ?',
-        )
-        .all(pipelineName, limit, offset);
+    ? stmt(
+        db,
+        'SELECT * FROM action_runs WHERE pipeline_name = ? AND execution_id = ? ORDER BY started_at DESC, rowid DESC LIMIT ? OFFSET ?',
+      ).all(pipelineName, executionId, limit, offset)
+    : stmt(
+        db,
+        'SELECT * FROM action_runs WHERE pipeline_name = ? ORDER BY started_at DESC, rowid DESC LIMIT ? OFFSET ?',
+      ).all(pipelineName, limit, offset);
   return (rows as Record<string, any>[]).map(toRow);
 }
 
@@ -172,19 +172,18 @@ export function getNewestActionRun(
   stageName: string,
   actionName: string,
 ): ActionRunRow | undefined {
-  const r = db
-    .prepare(
-      `SELECT * FROM action_runs WHERE pipeline_name = ? AND stage_name = ? AND action_name = ?
+  const r = stmt(
+    db,
+    `SELECT * FROM action_runs WHERE pipeline_name = ? AND stage_name = ? AND action_name = ?
        ORDER BY started_at DESC, rowid DESC LIMIT 1`,
-    )
-    .get(pipelineName, stageName, actionName);
+  ).get(pipelineName, stageName, actionName);
   return r ? toRow(r as Record<string, any>) : undefined;
 }
 
 /** Every InProgress action run (for resuming after a restart). */
 export function listInProgressActionRuns(db: Db): ActionRunRow[] {
   return (
-    db.prepare("SELECT * FROM action_runs WHERE status = 'InProgress' ORDER BY started_at").all() as Record<
+    stmt(db, "SELECT * FROM action_runs WHERE status = 'InProgress' ORDER BY started_at").all() as Record<
       string,
       any
     >[]

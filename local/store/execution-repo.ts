@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { stmt } from './statements.js';
 
 /** Execution statuses of the service model (`PipelineExecutionStatus`). */
 export type ExecutionStatus =
@@ -127,11 +128,12 @@ export interface NewExecution {
 /** Inserts a new InProgress execution waiting before its first stage. */
 export function insertExecution(db: Db, e: NewExecution): ExecutionRow {
   const seq = (
-    db
-      .prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM executions WHERE pipeline_name = ?')
-      .get(e.pipelineName) as { n: number }
+    stmt(db, 'SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM executions WHERE pipeline_name = ?').get(
+      e.pipelineName,
+    ) as { n: number }
   ).n;
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO executions (id, pipeline_name, pipeline_version, seq, status, execution_mode, execution_type,
       trigger_type, trigger_detail, variables, client_request_token, next_stage_index, waiting_since,
       rollback_stage, rollback_target_id, created_at, updated_at)
@@ -159,24 +161,27 @@ export function insertExecution(db: Db, e: NewExecution): ExecutionRow {
 
 /** One execution by id. */
 export function getExecution(db: Db, id: string): ExecutionRow | undefined {
-  const r = db.prepare('SELECT * FROM executions WHERE id = ?').get(id);
+  const r = stmt(db, 'SELECT * FROM executions WHERE id = ?').get(id);
   return r ? toExecution(r as Record<string, any>) : undefined;
 }
 
 /** The execution a StartPipelineExecution with this client request token created, if any. */
 export function findExecutionByToken(db: Db, pipelineName: string, token: string): ExecutionRow | undefined {
-  const r = db
-    .prepare('SELECT * FROM executions WHERE pipeline_name = ? AND client_request_token = ?')
-    .get(pipelineName, token);
+  const r = stmt(db, 'SELECT * FROM executions WHERE pipeline_name = ? AND client_request_token = ?').get(
+    pipelineName,
+    token,
+  );
   return r ? toExecution(r as Record<string, any>) : undefined;
 }
 
 /** Executions of a pipeline, newest first. */
 export function listExecutions(db: Db, pipelineName: string, limit = -1, offset = 0): ExecutionRow[] {
   return (
-    db
-      .prepare('SELECT * FROM executions WHERE pipeline_name = ? ORDER BY seq DESC LIMIT ? OFFSET ?')
-      .all(pipelineName, limit, offset) as Record<string, any>[]
+    stmt(db, 'SELECT * FROM executions WHERE pipeline_name = ? ORDER BY seq DESC LIMIT ? OFFSET ?').all(
+      pipelineName,
+      limit,
+      offset,
+    ) as Record<string, any>[]
   ).map(toExecution);
 }
 
@@ -186,12 +191,11 @@ export function listExecutions(db: Db, pipelineName: string, limit = -1, offset 
  */
 export function listActiveExecutions(db: Db, pipelineName?: string): ExecutionRow[] {
   const rows = pipelineName
-    ? db
-        .prepare(
-          "SELECT * FROM executions WHERE status IN ('InProgress','Stopping') AND pipeline_name = ? ORDER BY +seq",
-        )
-        .all(pipelineName)
-    : db.prepare("SELECT * FROM executions WHERE status IN ('InProgress','Stopping') ORDER BY +seq").all();
+    ? stmt(
+        db,
+        "SELECT * FROM executions WHERE status IN ('InProgress','Stopping') AND pipeline_name = ? ORDER BY +seq",
+      ).all(pipelineName)
+    : stmt(db, "SELECT * FROM executions WHERE status IN ('InProgress','Stopping') ORDER BY +seq").all();
   return (rows as Record<string, any>[]).map(toExecution);
 }
 
@@ -234,7 +238,8 @@ export function insertStageRun(
   run: Omit<StageRunRow, 'createdAt' | 'updatedAt'>,
   now: number,
 ): StageRunRow {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO stage_runs (execution_id, stage_name, stage_index, attempt, retry_mode, status, created_at, updated_at,
        pipeline_name)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT pipeline_name FROM executions WHERE id = ?))`,
@@ -254,24 +259,22 @@ export function insertStageRun(
 
 /** The latest attempt of a stage in an execution. */
 export function getLatestStageRun(db: Db, executionId: string, stageName: string): StageRunRow | undefined {
-  const r = db
-    .prepare(
-      'SELECT * FROM stage_runs WHERE execution_id = ? AND stage_name = ? ORDER BY attempt DESC LIMIT 1',
-    )
-    .get(executionId, stageName);
+  const r = stmt(
+    db,
+    'SELECT * FROM stage_runs WHERE execution_id = ? AND stage_name = ? ORDER BY attempt DESC LIMIT 1',
+  ).get(executionId, stageName);
   return r ? toStageRun(r as Record<string, any>) : undefined;
 }
 
 /** Latest attempt of every stage the execution entered. */
 export function listLatestStageRuns(db: Db, executionId: string): StageRunRow[] {
   return (
-    db
-      .prepare(
-        `SELECT s.* FROM stage_runs s WHERE s.execution_id = ? AND s.attempt =
+    stmt(
+      db,
+      `SELECT s.* FROM stage_runs s WHERE s.execution_id = ? AND s.attempt =
            (SELECT MAX(attempt) FROM stage_runs t WHERE t.execution_id = s.execution_id AND t.stage_name = s.stage_name)
          ORDER BY s.stage_index`,
-      )
-      .all(executionId) as Record<string, any>[]
+    ).all(executionId) as Record<string, any>[]
   ).map(toStageRun);
 }
 
@@ -284,7 +287,8 @@ export function updateStageRunStatus(
   status: StageStatus,
   now: number,
 ): void {
-  db.prepare(
+  stmt(
+    db,
     'UPDATE stage_runs SET status = ?, updated_at = ? WHERE execution_id = ? AND stage_name = ? AND attempt = ?',
   ).run(status, now, executionId, stageName, attempt);
 }
@@ -299,32 +303,30 @@ export function getNewestStageRunOfPipeline(
   stageName: string,
 ): StageRunRow | undefined {
   // The newest created_at comes from the (pipeline_name, stage_name, created_at) index; only its ties are sorted.
-  const r = db
-    .prepare(
-      `SELECT s.* FROM stage_runs s JOIN executions e ON e.id = s.execution_id
+  const r = stmt(
+    db,
+    `SELECT s.* FROM stage_runs s JOIN executions e ON e.id = s.execution_id
        WHERE s.pipeline_name = ? AND s.stage_name = ? AND s.created_at =
          (SELECT MAX(created_at) FROM stage_runs WHERE pipeline_name = ? AND stage_name = ?)
        ORDER BY e.seq DESC, s.attempt DESC LIMIT 1`,
-    )
-    .get(pipelineName, stageName, pipelineName, stageName);
+  ).get(pipelineName, stageName, pipelineName, stageName);
   return r ? toStageRun(r as Record<string, any>) : undefined;
 }
 
 /** Stage attempts currently InProgress or Stopping in a pipeline's stage (the stage's occupants). */
 export function listOccupyingStageRuns(db: Db, pipelineName: string, stageName: string): StageRunRow[] {
   return (
-    db
-      .prepare(
-        `SELECT s.* FROM stage_runs s JOIN executions e ON e.id = s.execution_id
+    stmt(
+      db,
+      `SELECT s.* FROM stage_runs s JOIN executions e ON e.id = s.execution_id
          WHERE e.pipeline_name = ? AND s.stage_name = ? AND s.status IN ('InProgress','Stopping')`,
-      )
-      .all(pipelineName, stageName) as Record<string, any>[]
+    ).all(pipelineName, stageName) as Record<string, any>[]
   ).map(toStageRun);
 }
 
 /** Deletes every execution of a pipeline (after DeletePipeline). */
 export function deleteExecutionsOfPipeline(db: Db, pipelineName: string): void {
-  db.prepare('DELETE FROM executions WHERE pipeline_name = ?').run(pipelineName);
-  db.prepare('DELETE FROM stage_transitions WHERE pipeline_name = ?').run(pipelineName);
-  db.prepare('DELETE FROM action_revisions WHERE pipeline_name = ?').run(pipelineName);
+  stmt(db, 'DELETE FROM executions WHERE pipeline_name = ?').run(pipelineName);
+  stmt(db, 'DELETE FROM stage_transitions WHERE pipeline_name = ?').run(pipelineName);
+  stmt(db, 'DELETE FROM action_revisions WHERE pipeline_name = ?').run(pipelineName);
 }

@@ -47,9 +47,10 @@ export function getPipeline(db: Db, name: string, version?: number): StoredPipel
   const row = stmt(db, 'SELECT * FROM pipelines WHERE name = ?').get(name) as PipelineRow | undefined;
   if (!row) return undefined;
   const v = version ?? row.current_version;
-  const stored = db
-    .prepare('SELECT declaration FROM pipeline_versions WHERE pipeline_name = ? AND version = ?')
-    .get(name, v) as { declaration: string } | undefined;
+  const stored = stmt(
+    db,
+    'SELECT declaration FROM pipeline_versions WHERE pipeline_name = ? AND version = ?',
+  ).get(name, v) as { declaration: string } | undefined;
   if (!stored) return undefined;
   return { declaration: JSON.parse(stored.declaration) as PipelineDeclaration, metadata: metadataOf(row) };
 }
@@ -100,9 +101,10 @@ export function listPipelineSummaries(
   afterName: string | undefined,
   limit: number,
 ): PipelineSummary[] {
-  const rows = db
-    .prepare('SELECT * FROM pipelines WHERE name > ? ORDER BY name LIMIT ?')
-    .all(afterName ?? '', limit) as PipelineRow[];
+  const rows = stmt(db, 'SELECT * FROM pipelines WHERE name > ? ORDER BY name LIMIT ?').all(
+    afterName ?? '',
+    limit,
+  ) as PipelineRow[];
   return rows.map((r) => ({
     name: r.name,
     version: r.current_version,

@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { stmt } from './statements.js';
 
 /** The inbound transition state of a stage (absent row = enabled). */
 export interface TransitionRow {
@@ -12,9 +13,10 @@ export interface TransitionRow {
 
 /** The stored inbound transition of a stage, when it was ever disabled or enabled. */
 export function getTransition(db: Db, pipelineName: string, stageName: string): TransitionRow | undefined {
-  const r = db
-    .prepare('SELECT * FROM stage_transitions WHERE pipeline_name = ? AND stage_name = ?')
-    .get(pipelineName, stageName) as Record<string, any> | undefined;
+  const r = stmt(db, 'SELECT * FROM stage_transitions WHERE pipeline_name = ? AND stage_name = ?').get(
+    pipelineName,
+    stageName,
+  ) as Record<string, any> | undefined;
   if (!r) return undefined;
   return {
     pipelineName: r.pipeline_name,
@@ -32,7 +34,8 @@ export function setTransition(
   t: { pipelineName: string; stageName: string; enabled: boolean; reason?: string; changedBy?: string },
   now: number,
 ): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO stage_transitions (pipeline_name, stage_name, enabled, reason, changed_by, changed_at)
      VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (pipeline_name, stage_name) DO UPDATE SET enabled = excluded.enabled, reason = excluded.reason,
@@ -47,11 +50,10 @@ export function getActionRevision(
   stageName: string,
   actionName: string,
 ): { revisionId: string; revisionChangeId: string; createdAt: number } | undefined {
-  const r = db
-    .prepare(
-      'SELECT revision_id, revision_change_id, created_at FROM action_revisions WHERE pipeline_name = ? AND stage_name = ? AND action_name = ?',
-    )
-    .get(pipelineName, stageName, actionName) as Record<string, any> | undefined;
+  const r = stmt(
+    db,
+    'SELECT revision_id, revision_change_id, created_at FROM action_revisions WHERE pipeline_name = ? AND stage_name = ? AND action_name = ?',
+  ).get(pipelineName, stageName, actionName) as Record<string, any> | undefined;
   return r
     ? { revisionId: r.revision_id, revisionChangeId: r.revision_change_id, createdAt: r.created_at }
     : undefined;
@@ -69,7 +71,8 @@ export function setActionRevision(
   },
   now: number,
 ): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO action_revisions (pipeline_name, stage_name, action_name, revision_id, revision_change_id, created_at)
      VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (pipeline_name, stage_name, action_name) DO UPDATE SET revision_id = excluded.revision_id,
