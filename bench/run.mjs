@@ -28,6 +28,7 @@ const BENCHES = [
   { name: 'api-throughput', limitS: 240 },
   { name: 'artifact-streaming', limitS: 120, parse: parseArtifactStreaming },
   { name: 's3-throughput', limitS: 60, parse: parseS3Throughput },
+  { name: 'job-worker', limitS: 25 },
 ];
 
 /** Rows from the output of bench/artifact-streaming.bench.ts. */

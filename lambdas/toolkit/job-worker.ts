@@ -228,9 +228,9 @@ export class JobWorker<TSpec extends ConfigurationSpec | undefined = undefined, 
     );
     const jobs = out.jobs ?? [];
     if (jobs.length === 0) this.stats.emptyPolls++;
-    let started = 0;
-    for (const job of jobs) if (await this.take(job)) started++;
-    return started;
+    // Acknowledge the batch concurrently: each job starts as soon as its own acknowledgement is back.
+    const taken = await Promise.all(jobs.map((job) => this.take(job)));
+    return taken.filter(Boolean).length;
   }
 
   /** Resolves when no job is in flight. */
