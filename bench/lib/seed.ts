@@ -23,10 +23,9 @@ export function seededPipeline(name: string): PipelineDeclaration {
         {
           name: s.stage,
           actionTypeId: { category: s.category, owner: 'AWS', provider: s.provider, version: '1' },
-          configuration:
-            s.category === 'Source'
-              ? { S3Bucket: 'bench-source', S3ObjectKey: 'source.zip', PollForSourceChanges: 'false' }
-              : { FunctionName: `fn-${s.stage.toLowerCase()}` },
+          configuration: (s.category === 'Source'
+            ? { S3Bucket: 'bench-source', S3ObjectKey: 'source.zip', PollForSourceChanges: 'false' }
+            : { FunctionName: `fn-${s.stage.toLowerCase()}` }) as Record<string, string>,
           ...(s.category === 'Source' ? { outputArtifacts: [{ name: 'SourceOutput' }] } : {}),
           ...(s.category !== 'Source' ? { inputArtifacts: [{ name: 'SourceOutput' }] } : {}),
         },
