@@ -1,7 +1,25 @@
 // codepipeline-kit/testing: helpers for users' own tests (named exports only).
+
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CodePipelineJobEvent } from '../toolkit/job-event.js';
 import type { Artifact } from '../toolkit/types.js';
+
+/**
+ * Starts the local CodePipeline (API, execution engine, S3 artifact store) for a test: port 0 and a temp
+ * data dir by default; `stop()` removes what it created.
+ * @example
+ * ```ts
+ * const local = await startLocalCodePipeline({ functions: 'functions.json' });
+ * const client = new CodePipelineClient({ endpoint: local.endpoint, region: 'us-east-1' });
+ * // ... drive pipelines with the real SDK ...
+ * await local.stop();
+ * ```
+ */
+export {
+  startLocalCodePipeline,
+  type LocalCodePipeline,
+  type LocalCodePipelineOptions,
+} from '../../local/index.js';
 
 /**
  * An artifact to put into a built event: a name, or name plus details.

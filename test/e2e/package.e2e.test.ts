@@ -90,6 +90,38 @@ describe('Package: npm pack', () => {
     );
   });
 
+  it('starts the packaged local CodePipeline from codepipeline-kit/testing and answers the real SDK', () => {
+    // The service model and every migration must ship inside the tarball for this to work.
+    writeFileSync(
+      join(work, 'engine.mjs'),
+      [
+        "import { startLocalCodePipeline, buildJobEvent } from 'codepipeline-kit/testing';",
+        "import { CodePipelineClient, ListActionTypesCommand, GetPipelineCommand } from '@aws-sdk/client-codepipeline';",
+        'const local = await startLocalCodePipeline({ port: 0 });',
+        "const client = new CodePipelineClient({ endpoint: local.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });",
+        "const types = await client.send(new ListActionTypesCommand({ actionOwnerFilter: 'AWS' }));",
+        'let missing;',
+        "try { await client.send(new GetPipelineCommand({ name: 'nope' })); } catch (err) { missing = err.name; }",
+        "console.log(JSON.stringify({ types: types.actionTypes.length, missing, job: typeof buildJobEvent()['CodePipeline.job'].id }));",
+        'client.destroy();',
+        'await local.stop();',
+      ].join('\n'),
+    );
+    const out = execFileSync(process.execPath, ['engine.mjs'], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    const result = JSON.parse(out.trim().split('\n').pop()!) as {
+      types: number;
+      missing: string;
+      job: string;
+    };
+    expect(result.types).toBeGreaterThan(10);
+    expect(result.missing).toBe('PipelineNotFoundException');
+    expect(result.job).toBe('string');
+  });
+
   it('runs the cpkit bin from the installed package', () => {
     const out = execFileSync(process.execPath, [join(installed, 'bin', 'cpkit.mjs'), '--version'], {
       encoding: 'utf8',
