@@ -8,12 +8,12 @@
 // BENCH_RESULT_FILE (bench/lib/results.ts); the two older benches that only print lines are parsed here.
 //
 // Usage: node bench/run.mjs [name ...]   (names without .bench.ts; default: all, in the order below)
-import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleEntry } from '../scripts/build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = join(root, 'node_modules', '.cache', 'cpkit-bench');
@@ -83,20 +83,8 @@ function parseS3Throughput(out, benchRow) {
     );
 }
 
-async function bundle(entry, name) {
-  const outfile = join(cacheDir, `${name}.mjs`);
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-    sourcemap: 'inline',
-  });
-  return outfile;
+function bundle(entry, name) {
+  return bundleEntry(entry, join(cacheDir, `${name}.mjs`), { sourcemap: 'inline' });
 }
 
 function runBench(file, limitS, resultFile) {

@@ -6,7 +6,7 @@
 import { build } from 'esbuild';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
@@ -44,6 +44,44 @@ export async function bundleHandler(entry, outfile) {
     banner: requireBanner,
     metafile: true,
   });
+}
+
+/**
+ * Bundles one TypeScript entry to an ESM file with its dependencies left external (so they resolve from
+ * node_modules at run time), for scripts that build a TS entry and then import it.
+ * @param {string} entry absolute path of the .ts entry point
+ * @param {string} outfile absolute path of the .mjs to write
+ * @param {import('esbuild').BuildOptions} [options] extra esbuild options (e.g. `sourcemap`, `logLevel`)
+ * @returns {Promise<string>} `outfile`
+ * @example
+ * const out = await bundleEntry(join(root, 'cdk', 'app.ts'), join(root, 'dist', 'cdk', 'app.mjs'));
+ * const { createApp } = await import(pathToFileURL(out).href);
+ */
+export async function bundleEntry(entry, outfile, options = {}) {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+    ...options,
+  });
+  return outfile;
+}
+
+/**
+ * Bundles one TypeScript entry with {@link bundleEntry} and imports the result.
+ * @param {string} entry absolute path of the .ts entry point
+ * @param {string} outfile absolute path of the .mjs to write
+ * @returns {Promise<Record<string, unknown>>} the bundle's module namespace
+ * @example
+ * const { main } = await importBundledEntry(join(root, 'local', 'demo', 'main.ts'), join(root, 'dist', 'demo', 'main.mjs'));
+ */
+export async function importBundledEntry(entry, outfile) {
+  return import(pathToFileURL(await bundleEntry(entry, outfile)).href);
 }
 
 async function main() {

@@ -1,20 +1,12 @@
 #!/usr/bin/env node
 // The `app` of cdk.json: bundles cdk/app.ts (dependencies external) and synthesizes it.
-import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { importBundledEntry } from './build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outfile = join(root, 'dist', 'cdk', 'app.mjs');
-await build({
-  entryPoints: [join(root, 'cdk', 'app.ts')],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
-const { createApp } = await import(pathToFileURL(outfile).href);
+const { createApp } = await importBundledEntry(
+  join(root, 'cdk', 'app.ts'),
+  join(root, 'dist', 'cdk', 'app.mjs'),
+);
 createApp().synth();

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `npm start` (after `node scripts/build.mjs`): bundles local/demo/main.ts with esbuild (dependencies external,
 // no type-check) and runs the demo: synth, local engine with the assembly, the release pipeline end to end.
-import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { importBundledEntry } from './build.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.CDK_DISABLE_VERSION_CHECK ??= '1';
@@ -15,16 +15,8 @@ if (!existsSync(join(bundlesDir, 'secret-scan', 'index.mjs'))) {
   console.error('demo: the handler bundles are missing; run `node scripts/build.mjs` first');
   process.exit(1);
 }
-const outfile = join(root, 'dist', 'demo', 'main.mjs');
-await build({
-  entryPoints: [join(root, 'local', 'demo', 'main.ts')],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
-const { main } = await import(pathToFileURL(outfile).href);
+const { main } = await importBundledEntry(
+  join(root, 'local', 'demo', 'main.ts'),
+  join(root, 'dist', 'demo', 'main.mjs'),
+);
 process.exit(await main(bundlesDir));

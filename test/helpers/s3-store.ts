@@ -1,10 +1,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../../local/package-root.js';
 import { createS3Service, type S3Authorizer, type S3Service } from '../../local/s3/index.js';
 
@@ -58,15 +58,8 @@ export async function startS3Store(options: { authorizer?: S3Authorizer } = {}):
 export async function bundleS3StoreServer(): Promise<string> {
   const root = packageRoot();
   const outfile = join(root, 'node_modules', '.cache', 'cpkit-tests', `s3-store-server-${process.pid}.mjs`);
-  await build({
-    entryPoints: [join(root, 'test', 'fixtures', 's3-store-server.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'silent',
-  });
-  return outfile;
+  const { bundleEntry } = (await import(pathToFileURL(join(root, 'scripts', 'build.mjs')).href)) as {
+    bundleEntry: (entry: string, outfile: string, options?: { logLevel?: string }) => Promise<string>;
+  };
+  return bundleEntry(join(root, 'test', 'fixtures', 's3-store-server.ts'), outfile, { logLevel: 'silent' });
 }
