@@ -29,23 +29,31 @@ function targetStage(
   return stages[index].name!;
 }
 
-/** DisableStageTransition: executions are held before the stage (with the reason). */
-export function disableStageTransition(
-  input: DisableStageTransitionInput,
+/** Stores the state of the transition a request means, with the caller as `changedBy`. */
+function recordTransition(
   ctx: ApiContext,
-): Record<string, never> {
+  input: DisableStageTransitionInput | EnableStageTransitionInput,
+  change: { enabled: boolean; reason?: string },
+): void {
   const stage = targetStage(ctx, input);
   setTransition(
     ctx.db,
     {
       pipelineName: input.pipelineName!,
       stageName: stage,
-      enabled: false,
-      reason: input.reason,
+      ...change,
       changedBy: `arn:aws:iam::${ctx.accountId}:user/${ctx.callerAccessKeyId ?? 'local'}`,
     },
     ctx.now().getTime(),
   );
+}
+
+/** DisableStageTransition: executions are held before the stage (with the reason). */
+export function disableStageTransition(
+  input: DisableStageTransitionInput,
+  ctx: ApiContext,
+): Record<string, never> {
+  recordTransition(ctx, input, { enabled: false, reason: input.reason });
   return {};
 }
 
@@ -54,17 +62,7 @@ export function enableStageTransition(
   input: EnableStageTransitionInput,
   ctx: ApiContext,
 ): Record<string, never> {
-  const stage = targetStage(ctx, input);
-  setTransition(
-    ctx.db,
-    {
-      pipelineName: input.pipelineName!,
-      stageName: stage,
-      enabled: true,
-      changedBy: `arn:aws:iam::${ctx.accountId}:user/${ctx.callerAccessKeyId ?? 'local'}`,
-    },
-    ctx.now().getTime(),
-  );
+  recordTransition(ctx, input, { enabled: true });
   engineOf(ctx).wakePipeline(input.pipelineName!);
   return {};
 }

@@ -60,6 +60,15 @@ export function addEngineOptions(command: Command): Command {
     );
 }
 
+/** A timeout flag in seconds (above 0, at most a day) as milliseconds; {@link EngineFlagsError} otherwise. */
+function timeoutMs(flag: string, value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
+    throw new EngineFlagsError(`${flag} must be a number of seconds from 0 to 86400, got '${value}'`);
+  }
+  return Math.round(seconds * 1000);
+}
+
 /**
  * Turns the engine flags into {@link EngineSettings}; throws {@link EngineFlagsError} for bad values.
  *
@@ -69,22 +78,10 @@ export function addEngineOptions(command: Command): Command {
 export function engineSettingsFromFlags(flags: EngineFlags): EngineSettings {
   const settings: { -readonly [K in keyof EngineSettings]: EngineSettings[K] } = {};
   if (flags.jobReplyTimeout !== undefined) {
-    const seconds = Number(flags.jobReplyTimeout);
-    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
-      throw new EngineFlagsError(
-        `--job-reply-timeout must be a number of seconds from 0 to 86400, got '${flags.jobReplyTimeout}'`,
-      );
-    }
-    settings.jobReplyTimeoutMs = Math.round(seconds * 1000);
+    settings.jobReplyTimeoutMs = timeoutMs('--job-reply-timeout', flags.jobReplyTimeout);
   }
   if (flags.customJobTimeout !== undefined) {
-    const seconds = Number(flags.customJobTimeout);
-    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
-      throw new EngineFlagsError(
-        `--custom-job-timeout must be a number of seconds from 0 to 86400, got '${flags.customJobTimeout}'`,
-      );
-    }
-    settings.customJobTimeoutMs = Math.round(seconds * 1000);
+    settings.customJobTimeoutMs = timeoutMs('--custom-job-timeout', flags.customJobTimeout);
   }
   if (flags.lambdaRetryDelays !== undefined) {
     const delays = flags.lambdaRetryDelays.split(',').map((v) => Number(v.trim()));

@@ -61,16 +61,34 @@ function decodeToken(token: string): string {
   return text.slice(TOKEN_PREFIX.length);
 }
 
+/** The query parameters every object listing reads, checked in S3's order (after the `list` permission). */
+interface ListRequest {
+  readonly query: URLSearchParams;
+  readonly encode: (value: string | undefined) => string | undefined;
+  readonly maxKeys: number;
+  readonly prefix: string;
+  readonly delimiter: string | undefined;
+}
+
+function listRequest(call: S3Call): ListRequest {
+  call.authorize('list', call.bucket);
+  const query = call.target.query;
+  const encode = encoder(query);
+  const maxKeys = countParam(query, 'max-keys');
+  return {
+    query,
+    encode,
+    maxKeys,
+    prefix: query.get('prefix') ?? '',
+    delimiter: query.get('delimiter') || undefined,
+  };
+}
+
 /** ListObjectsV2: prefix, delimiter, max-keys, continuation-token, start-after, encoding-type, fetch-owner. */
 export async function listObjectsV2(call: S3Call): Promise<void> {
-  call.authorize('list', call.bucket);
-  const q = call.target.query;
-  const encode = encoder(q);
-  const maxKeys = countParam(q, 'max-keys');
+  const { query: q, encode, maxKeys, prefix, delimiter } = listRequest(call);
   const token = q.get('continuation-token') ?? undefined;
   const startAfter = q.get('start-after') ?? undefined;
-  const prefix = q.get('prefix') ?? '';
-  const delimiter = q.get('delimiter') || undefined;
   const page = call.store.listObjects(call.bucket, {
     prefix,
     delimiter,
@@ -95,13 +113,8 @@ export async function listObjectsV2(call: S3Call): Promise<void> {
 
 /** ListObjects (v1): prefix, delimiter, marker, max-keys, encoding-type. */
 export async function listObjectsV1(call: S3Call): Promise<void> {
-  call.authorize('list', call.bucket);
-  const q = call.target.query;
-  const encode = encoder(q);
-  const maxKeys = countParam(q, 'max-keys');
+  const { query: q, encode, maxKeys, prefix, delimiter } = listRequest(call);
   const marker = q.get('marker') ?? '';
-  const prefix = q.get('prefix') ?? '';
-  const delimiter = q.get('delimiter') || undefined;
   const page = call.store.listObjects(call.bucket, {
     prefix,
     delimiter,
@@ -122,16 +135,21 @@ export async function listObjectsV1(call: S3Call): Promise<void> {
   });
 }
 
+/** The members a Version and a DeleteMarker entry both start with, in the wire order. */
+function versionHead(record: ObjectRecord, encode: (v: string) => string | undefined) {
+  return {
+    Key: encode(record.key),
+    VersionId: record.versionId,
+    IsLatest: record.isLatest,
+    LastModified: isoDate(record.lastModified),
+  };
+}
+
 /** ListObjectVersions: versions and delete markers, key-marker/version-id-marker pagination. */
 export async function listObjectVersions(call: S3Call): Promise<void> {
-  call.authorize('list', call.bucket);
-  const q = call.target.query;
-  const encode = encoder(q);
-  const maxKeys = countParam(q, 'max-keys');
+  const { query: q, encode, maxKeys, prefix, delimiter } = listRequest(call);
   const keyMarker = q.get('key-marker') ?? '';
   const versionIdMarker = q.get('version-id-marker') ?? '';
-  const prefix = q.get('prefix') ?? '';
-  const delimiter = q.get('delimiter') || undefined;
   const page = call.store.listObjectVersions(call.bucket, {
     prefix,
     delimiter,
@@ -153,10 +171,7 @@ export async function listObjectVersions(call: S3Call): Promise<void> {
     EncodingType: q.get('encoding-type') ?? undefined,
     IsTruncated: page.isTruncated,
     Version: versions.map((r) => ({
-      Key: encode(r.key),
-      VersionId: r.versionId,
-      IsLatest: r.isLatest,
-      LastModified: isoDate(r.lastModified),
+      ...versionHead(r, encode),
       ETag: r.etag,
       ChecksumAlgorithm: r.checksum?.algorithm,
       Size: r.size,
@@ -164,10 +179,7 @@ export async function listObjectVersions(call: S3Call): Promise<void> {
       Owner: { ...OWNER },
     })),
     DeleteMarker: markers.map((r) => ({
-      Key: encode(r.key),
-      VersionId: r.versionId,
-      IsLatest: r.isLatest,
-      LastModified: isoDate(r.lastModified),
+      ...versionHead(r, encode),
       Owner: { ...OWNER },
     })),
     CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: encode(p) })),
