@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { buildJobEvent, createLambdaContext } from '../../../../lambdas/testing/index.js';
 import {
@@ -8,27 +8,14 @@ import {
   limits,
   type JobRunOptions,
 } from '../../../../lambdas/toolkit/index.js';
-import { captureOutput, type CapturedOutput } from '../../../helpers/capture-stdout.js';
-import { startJsonRecorder, type JsonRecorder } from '../../../helpers/json-recorder.js';
 import { recorderClient } from '../../../helpers/recorder-client.js';
+import { useJobRecorder } from '../../../helpers/use-job-recorder.js';
 
-let recorder: JsonRecorder;
-let output: CapturedOutput;
-
-beforeAll(async () => {
-  recorder = await startJsonRecorder();
-});
-afterAll(() => recorder.close());
-beforeEach(() => {
-  recorder.requests.length = 0;
-  recorder.respondWith(() => undefined);
-  output = captureOutput();
-});
-afterEach(() => output.restore());
+const job = useJobRecorder();
 
 function newRun<S = unknown>(event = buildJobEvent(), options: JobRunOptions<'raw', S> = {}) {
   return JobRun.fromEvent(event, createLambdaContext({ timeoutMs: 60_000 }), {
-    client: recorderClient(recorder.url),
+    client: recorderClient(job.recorder.url),
     ...options,
   });
 }
@@ -50,8 +37,8 @@ describe('Class: JobRun', () => {
 
     // Assess
     expect(outcome).toEqual({ kind: 'succeeded', alreadyClosed: false, message: 'deployed' });
-    const [req] = recorder.byOperation('PutJobSuccessResult');
-    expect(recorder.requests).toHaveLength(1);
+    const [req] = job.recorder.byOperation('PutJobSuccessResult');
+    expect(job.recorder.requests).toHaveLength(1);
     expect(req.target).toBe('CodePipeline_20150709.PutJobSuccessResult');
     expect(req.body).toEqual({
       jobId: '0b6f3c2e-1a2b-4c3d-8e4f-5a6b7c8d9e0f',
@@ -71,8 +58,9 @@ describe('Class: JobRun', () => {
     await b.fail('JobFailed', 'm'.repeat(9000));
 
     // Assess
-    const summary = recorder.byOperation('PutJobSuccessResult')[0].body.executionDetails.summary as string;
-    const message = recorder.byOperation('PutJobFailureResult')[0].body.failureDetails.message as string;
+    const summary = job.recorder.byOperation('PutJobSuccessResult')[0].body.executionDetails
+      .summary as string;
+    const message = job.recorder.byOperation('PutJobFailureResult')[0].body.failureDetails.message as string;
     expect(summary).toHaveLength(limits.SUMMARY_MAX_CHARS);
     expect(summary.endsWith(limits.TRUNCATION_MARKER)).toBe(true);
     expect(message).toHaveLength(limits.FAILURE_MESSAGE_MAX_CHARS);
@@ -81,7 +69,7 @@ describe('Class: JobRun', () => {
 
   it('keeps texts at the limit untouched', async () => {
     await newRun().succeed({ summary: 'x'.repeat(2048) });
-    expect(recorder.requests[0].body.executionDetails.summary).toBe('x'.repeat(2048));
+    expect(job.recorder.requests[0].body.executionDetails.summary).toBe('x'.repeat(2048));
   });
 
   it('sends each of the six failure types and refuses any other before calling', async () => {
@@ -97,7 +85,7 @@ describe('Class: JobRun', () => {
       expect(outcome).toMatchObject({ kind: 'failed', failureType: type, alreadyClosed: false });
     }
     await expect(newRun().fail('Oops' as never, 'x')).rejects.toThrow(JobReportValidationError);
-    expect(recorder.byOperation('PutJobFailureResult').map((r) => r.body.failureDetails.type)).toEqual([
+    expect(job.recorder.byOperation('PutJobFailureResult').map((r) => r.body.failureDetails.type)).toEqual([
       'JobFailed',
       'ConfigurationError',
       'PermissionError',
@@ -105,7 +93,7 @@ describe('Class: JobRun', () => {
       'RevisionUnavailable',
       'SystemUnavailable',
     ]);
-    expect(recorder.requests[0].body.failureDetails.externalExecutionId).toBe('ext-1');
+    expect(job.recorder.requests[0].body.failureDetails.externalExecutionId).toBe('ext-1');
   });
 
   it('checks output variable keys, value types and the 122,880-byte total before calling', async () => {
@@ -126,9 +114,9 @@ describe('Class: JobRun', () => {
     );
     await expect(newRun().succeed({ outputVariables: over })).rejects.toThrow(/122881 bytes/);
     await expect(newRun().succeed({ outputVariables: multibyte })).rejects.toThrow(/122881 bytes/);
-    expect(recorder.requests).toHaveLength(0);
+    expect(job.recorder.requests).toHaveLength(0);
     await newRun().succeed({ outputVariables: exactly });
-    expect(recorder.requests).toHaveLength(1);
+    expect(job.recorder.requests).toHaveLength(1);
   });
 
   it('checks percentComplete and id lengths before calling', async () => {
@@ -140,14 +128,14 @@ describe('Class: JobRun', () => {
     await expect(
       newRun().succeed({ currentRevision: { revision: 'r', changeIdentifier: 'c'.repeat(101) } }),
     ).rejects.toThrow(/changeIdentifier/);
-    expect(recorder.requests).toHaveLength(0);
+    expect(job.recorder.requests).toHaveLength(0);
   });
 
   it('lets a run whose report was refused by validation report again', async () => {
     const run = newRun();
     await expect(run.succeed({ percentComplete: -1 })).rejects.toThrow(JobReportValidationError);
     await expect(run.succeed({ summary: 'fine' })).resolves.toMatchObject({ kind: 'succeeded' });
-    expect(recorder.requests).toHaveLength(1);
+    expect(job.recorder.requests).toHaveLength(1);
   });
 
   it('makes a second report a no-op that returns the first outcome and logs a warning', async () => {
@@ -162,8 +150,8 @@ describe('Class: JobRun', () => {
     // Assess
     expect(second).toBe(first);
     expect(third).toBe(first);
-    expect(recorder.requests).toHaveLength(1);
-    const warnings = output.records().filter((r) => r.level === 'WARN');
+    expect(job.recorder.requests).toHaveLength(1);
+    const warnings = job.output.records().filter((r) => r.level === 'WARN');
     expect(warnings.map((w) => w.message)).toEqual([
       'job already reported in this invocation; ignoring the second report',
       'job already reported in this invocation; ignoring the second report',
@@ -175,12 +163,12 @@ describe('Class: JobRun', () => {
     const run = newRun();
     const [a, b] = await Promise.all([run.succeed({ summary: 'a' }), run.fail('JobFailed', 'b')]);
     expect(b).toBe(a);
-    expect(recorder.requests).toHaveLength(1);
+    expect(job.recorder.requests).toHaveLength(1);
   });
 
   it('returns alreadyClosed on InvalidJobStateException, logs a warning, and never calls it a success', async () => {
     // Prepare
-    recorder.respondWith(() => ({
+    job.recorder.respondWith(() => ({
       status: 400,
       body: { __type: 'InvalidJobStateException', message: 'job is Succeeded' },
     }));
@@ -193,16 +181,16 @@ describe('Class: JobRun', () => {
     // Assess
     expect(outcome).toMatchObject({ alreadyClosed: true });
     expect(again).toBe(outcome);
-    expect(recorder.requests).toHaveLength(1);
+    expect(job.recorder.requests).toHaveLength(1);
     expect(
-      output.records().some((r) => r.level === 'WARN' && /InvalidJobStateException/.test(r.message)),
+      job.output.records().some((r) => r.level === 'WARN' && /InvalidJobStateException/.test(r.message)),
     ).toBe(true);
-    expect(output.records().some((r) => r.message === 'job reported')).toBe(false);
+    expect(job.output.records().some((r) => r.message === 'job reported')).toBe(false);
   });
 
   it('lets the SDK retry throttling and 5xx, then reports once', async () => {
     // Prepare
-    recorder.respondWith((_req, i) =>
+    job.recorder.respondWith((_req, i) =>
       i === 0
         ? { status: 400, body: { __type: 'ThrottlingException', message: 'slow down' } }
         : i === 1
@@ -215,11 +203,11 @@ describe('Class: JobRun', () => {
 
     // Assess
     expect(outcome.alreadyClosed).toBe(false);
-    expect(recorder.requests).toHaveLength(3);
+    expect(job.recorder.requests).toHaveLength(3);
   });
 
   it('throws JobReportError (with the SDK error as cause) when the service refuses the report', async () => {
-    recorder.respondWith(() => ({
+    job.recorder.respondWith(() => ({
       status: 400,
       body: { __type: 'JobNotFoundException', message: 'no such job' },
     }));
@@ -244,12 +232,12 @@ describe('Class: JobRun', () => {
 
     // Assess
     expect(outcome).toMatchObject({ kind: 'continued', alreadyClosed: false });
-    expect(recorder.requests[0].body).toEqual({
+    expect(job.recorder.requests[0].body).toEqual({
       jobId: run.job.id,
       continuationToken: '{"attempts":2,"startedAt":1767225600000}',
       executionDetails: { summary: 'still waiting', percentComplete: 10 },
     });
-    expect(recorder.requests[0].body.outputVariables).toBeUndefined();
+    expect(job.recorder.requests[0].body.outputVariables).toBeUndefined();
     await expect(newRun().continueLater('x'.repeat(2047))).rejects.toThrow(/2049 chars, more than the 2048/);
     await expect(newRun().continueLater({ a: 1n } as never)).rejects.toThrow(/not JSON-serializable/);
     await expect(newRun().continueLater({}, { outputVariables: { a: 'b' } } as never)).rejects.toThrow(
@@ -263,7 +251,7 @@ describe('Class: JobRun', () => {
     const event = buildJobEvent({ continuation: { state: { attempts: 3, startedAt: 5 } } });
 
     // Act
-    const run = JobRun.fromEvent(event, undefined, { client: recorderClient(recorder.url), stateSchema });
+    const run = JobRun.fromEvent(event, undefined, { client: recorderClient(job.recorder.url), stateSchema });
 
     // Assess
     expect(run.isContinuation).toBe(true);
@@ -275,7 +263,7 @@ describe('Class: JobRun', () => {
     // Prepare
     const stateSchema = z.object({ attempts: z.number() });
     const run = JobRun.fromEvent(buildJobEvent({ continuation: 'opaque-token' }), undefined, {
-      client: recorderClient(recorder.url),
+      client: recorderClient(job.recorder.url),
       stateSchema,
     });
 
@@ -284,7 +272,7 @@ describe('Class: JobRun', () => {
 
     // Assess
     expect(started).toBe(false);
-    expect(recorder.requests[0].body.failureDetails).toMatchObject({ type: 'JobFailed' });
-    expect(recorder.requests[0].body.failureDetails.message).toMatch(/continuation state does not match/);
+    expect(job.recorder.requests[0].body.failureDetails).toMatchObject({ type: 'JobFailed' });
+    expect(job.recorder.requests[0].body.failureDetails.message).toMatch(/continuation state does not match/);
   });
 });

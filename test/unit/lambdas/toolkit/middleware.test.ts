@@ -1,23 +1,12 @@
 import middy from '@middy/core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { buildJobEvent, createLambdaContext } from '../../../../lambdas/testing/index.js';
 import { codePipelineJob, type JobRunContext } from '../../../../lambdas/toolkit/middleware.js';
-import { captureOutput, type CapturedOutput } from '../../../helpers/capture-stdout.js';
-import { startJsonRecorder, type JsonRecorder } from '../../../helpers/json-recorder.js';
 import { recorderClient } from '../../../helpers/recorder-client.js';
+import { useJobRecorder } from '../../../helpers/use-job-recorder.js';
 
-let recorder: JsonRecorder;
-let output: CapturedOutput;
-beforeAll(async () => {
-  recorder = await startJsonRecorder();
-});
-afterAll(() => recorder.close());
-beforeEach(() => {
-  recorder.requests.length = 0;
-  output = captureOutput();
-});
-afterEach(() => output.restore());
+const job = useJobRecorder();
 
 const params = z.object({ name: z.string() });
 
@@ -26,7 +15,7 @@ describe('Function: codePipelineJob', () => {
     // Prepare
     const handler = middy(async (_event: unknown, context: JobRunContext<{ name: string }>) => ({
       summary: `hello ${context.jobRun.params.name}`,
-    })).use(codePipelineJob({ userParameters: params, client: recorderClient(recorder.url) }));
+    })).use(codePipelineJob({ userParameters: params, client: recorderClient(job.recorder.url) }));
 
     // Act
     const result = await handler(
@@ -36,17 +25,17 @@ describe('Function: codePipelineJob', () => {
 
     // Assess
     expect(result).toMatchObject({ kind: 'succeeded' });
-    expect(recorder.requests.map((r) => r.operation)).toEqual(['PutJobSuccessResult']);
-    expect(recorder.requests[0].body.executionDetails.summary).toBe('hello ada');
+    expect(job.recorder.requests.map((r) => r.operation)).toEqual(['PutJobSuccessResult']);
+    expect(job.recorder.requests[0].body.executionDetails.summary).toBe('hello ada');
   });
 
   it('reports a thrown error as a failure and ends the invocation without an error', async () => {
     const handler = middy(async () => {
       throw Object.assign(new Error('denied'), { name: 'AccessDeniedException' });
-    }).use(codePipelineJob({ client: recorderClient(recorder.url) }));
+    }).use(codePipelineJob({ client: recorderClient(job.recorder.url) }));
     const result = await handler(buildJobEvent(), createLambdaContext() as never);
     expect(result).toMatchObject({ kind: 'failed', failureType: 'PermissionError' });
-    expect(recorder.requests[0].body.failureDetails).toEqual({
+    expect(job.recorder.requests[0].body.failureDetails).toEqual({
       type: 'PermissionError',
       message: 'AccessDeniedException: denied',
     });
@@ -55,20 +44,20 @@ describe('Function: codePipelineJob', () => {
   it('rethrows when asked', async () => {
     const handler = middy(async () => {
       throw new Error('boom');
-    }).use(codePipelineJob({ client: recorderClient(recorder.url), rethrow: true }));
+    }).use(codePipelineJob({ client: recorderClient(job.recorder.url), rethrow: true }));
     await expect(handler(buildJobEvent(), createLambdaContext() as never)).rejects.toThrow('boom');
-    expect(recorder.requests).toHaveLength(1);
+    expect(job.recorder.requests).toHaveLength(1);
   });
 
   it('skips the handler and reports ConfigurationError for bad UserParameters', async () => {
     let ran = false;
     const handler = middy(async () => {
       ran = true;
-    }).use(codePipelineJob({ userParameters: params, client: recorderClient(recorder.url) }));
+    }).use(codePipelineJob({ userParameters: params, client: recorderClient(job.recorder.url) }));
     await handler(buildJobEvent({ userParameters: { name: 7 } }), createLambdaContext() as never);
     expect(ran).toBe(false);
-    expect(recorder.requests[0].body.failureDetails.type).toBe('ConfigurationError');
-    expect(recorder.requests[0].body.failureDetails.message).toMatch(
+    expect(job.recorder.requests[0].body.failureDetails.type).toBe('ConfigurationError');
+    expect(job.recorder.requests[0].body.failureDetails.message).toMatch(
       /UserParameters\.name: expected string, received number/,
     );
   });
@@ -77,19 +66,19 @@ describe('Function: codePipelineJob', () => {
     const handler = middy(async (_e: unknown, context: JobRunContext) => {
       await context.jobRun.continueLater({ page: 2 });
       return { summary: 'ignored' };
-    }).use(codePipelineJob({ client: recorderClient(recorder.url) }));
+    }).use(codePipelineJob({ client: recorderClient(job.recorder.url) }));
     const result = await handler(buildJobEvent(), createLambdaContext() as never);
     expect(result).toMatchObject({ kind: 'continued' });
-    expect(recorder.requests).toHaveLength(1);
+    expect(job.recorder.requests).toHaveLength(1);
   });
 
   it('leaves a non-job event to Lambda as an error', async () => {
     const handler = middy(async () => undefined).use(
-      codePipelineJob({ client: recorderClient(recorder.url) }),
+      codePipelineJob({ client: recorderClient(job.recorder.url) }),
     );
     await expect(handler({ hello: 'world' }, createLambdaContext() as never)).rejects.toThrow(
       /missing "CodePipeline.job"/,
     );
-    expect(recorder.requests).toHaveLength(0);
+    expect(job.recorder.requests).toHaveLength(0);
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import {
   buildArtifactCredentials,
@@ -12,31 +12,18 @@ import {
   type JobRunOptions,
 } from '../../../../lambdas/toolkit/index.js';
 import { TimeoutGuard } from '../../../../lambdas/toolkit/timeout-guard.js';
-import { captureOutput, type CapturedOutput } from '../../../helpers/capture-stdout.js';
-import { startJsonRecorder, type JsonRecorder } from '../../../helpers/json-recorder.js';
 import { recorderClient } from '../../../helpers/recorder-client.js';
+import { useJobRecorder } from '../../../helpers/use-job-recorder.js';
 
-let recorder: JsonRecorder;
-let output: CapturedOutput;
-
-beforeAll(async () => {
-  recorder = await startJsonRecorder();
-});
-afterAll(() => recorder.close());
-beforeEach(() => {
-  recorder.requests.length = 0;
-  recorder.respondWith(() => undefined);
-  output = captureOutput();
-});
-afterEach(() => output.restore());
+const job = useJobRecorder();
 
 const opts = <T extends JobRunOptions<any, any>>(
   o: T,
 ): T & { client: ReturnType<typeof recorderClient> } => ({
-  client: recorderClient(recorder.url),
+  client: recorderClient(job.recorder.url),
   ...o,
 });
-const failure = () => recorder.byOperation('PutJobFailureResult')[0]?.body.failureDetails;
+const failure = () => job.recorder.byOperation('PutJobFailureResult')[0]?.body.failureDetails;
 
 describe('Function: withJob', () => {
   it('reports success with what the handler returns when it does not report itself', async () => {
@@ -48,8 +35,8 @@ describe('Function: withJob', () => {
 
     // Assess
     expect(outcome).toMatchObject({ kind: 'succeeded', alreadyClosed: false });
-    expect(recorder.requests).toHaveLength(1);
-    expect(recorder.requests[0].body).toMatchObject({
+    expect(job.recorder.requests).toHaveLength(1);
+    expect(job.recorder.requests[0].body).toMatchObject({
       executionDetails: { summary: 'ok' },
       outputVariables: { a: '1' },
     });
@@ -60,7 +47,7 @@ describe('Function: withJob', () => {
       await run.fail('RevisionUnavailable', 'gone');
     }, opts({}));
     await handler(buildJobEvent(), createLambdaContext());
-    expect(recorder.requests.map((r) => r.operation)).toEqual(['PutJobFailureResult']);
+    expect(job.recorder.requests.map((r) => r.operation)).toEqual(['PutJobFailureResult']);
     expect(failure()).toEqual({ type: 'RevisionUnavailable', message: 'gone' });
   });
 
@@ -141,7 +128,7 @@ describe('Function: withJob', () => {
     ];
 
     for (const [fn, type, message] of cases) {
-      recorder.requests.length = 0;
+      job.recorder.requests.length = 0;
       // Act
       await withJob(async () => void fn(), opts({}))(buildJobEvent(), createLambdaContext());
       // Assess
@@ -158,7 +145,7 @@ describe('Function: withJob', () => {
       opts({ rethrow: true }),
     );
     await expect(handler(buildJobEvent(), createLambdaContext())).rejects.toThrow('boom');
-    expect(recorder.requests).toHaveLength(1);
+    expect(job.recorder.requests).toHaveLength(1);
   });
 
   it('reports bad UserParameters as ConfigurationError without running the handler', async () => {
@@ -186,11 +173,11 @@ describe('Function: withJob', () => {
   it('throws JobEventError for an event that is not a job, and reports nothing', async () => {
     const handler = withJob(async () => undefined, opts({}));
     await expect(handler({ Records: [] }, createLambdaContext())).rejects.toThrow(JobEventError);
-    expect(recorder.requests).toHaveLength(0);
+    expect(job.recorder.requests).toHaveLength(0);
   });
 
   it('ends the invocation with an error when the report itself cannot be delivered', async () => {
-    recorder.respondWith(() => ({
+    job.recorder.respondWith(() => ({
       status: 400,
       body: { __type: 'JobNotFoundException', message: 'unknown job' },
     }));
@@ -205,7 +192,7 @@ describe('Function: withJob', () => {
     }, opts({}));
     const outcome = await handler(buildJobEvent(), createLambdaContext());
     expect(outcome.kind).toBe('succeeded');
-    expect(recorder.requests.map((r) => r.operation)).toEqual(['PutJobSuccessResult']);
+    expect(job.recorder.requests.map((r) => r.operation)).toEqual(['PutJobSuccessResult']);
   });
 
   it('fails a job as "timed out" when the handler runs into the time budget', async () => {
@@ -224,7 +211,7 @@ describe('Function: withJob', () => {
     const [, timeout, margin] = /^timed out: .*timeout (\d+) ms, margin (\d+) ms/.exec(failure().message)!;
     expect(Number(timeout)).toBeLessThanOrEqual(600);
     expect(Number(margin)).toBe(Math.floor(Number(timeout) * 0.2));
-    expect(recorder.requests).toHaveLength(1);
+    expect(job.recorder.requests).toHaveLength(1);
   });
 
   it('continues from the last checkpoint instead of failing when the handler saved one', async () => {
@@ -238,8 +225,8 @@ describe('Function: withJob', () => {
     );
     const outcome = await handler(buildJobEvent(), createLambdaContext({ timeoutMs: 300 }));
     expect(outcome.kind).toBe('continued');
-    expect(recorder.requests).toHaveLength(1);
-    expect(recorder.requests[0].body.continuationToken).toBe('{"step":2}');
+    expect(job.recorder.requests).toHaveLength(1);
+    expect(job.recorder.requests[0].body.continuationToken).toBe('{"step":2}');
   });
 
   it('never leaks artifact credentials into log lines when a handler logs the whole event', async () => {
@@ -259,7 +246,7 @@ describe('Function: withJob', () => {
     await handler(event, createLambdaContext());
 
     // Assess
-    const text = output.text();
+    const text = job.output.text();
     for (const secret of [
       creds.accessKeyId,
       creds.secretAccessKey,
