@@ -16,26 +16,20 @@ import {
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-codepipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArtifactStore } from '../../local/s3/artifact-store.js';
 import {
   actionsOf,
   createPipeline,
-  fixtureFunctions,
   invoke,
-  putSource,
+  startEngineTestServer,
   waitForExecution,
 } from '../helpers/engine-e2e.js';
-import { startTestServer, type TestLocalServer } from '../helpers/local-server.js';
+import type { TestLocalServer } from '../helpers/local-server.js';
 
 let local: TestLocalServer;
 const NO_SUCH = '00000000-0000-4000-8000-000000000000';
 
 beforeAll(async () => {
-  local = await startTestServer({
-    functions: fixtureFunctions(),
-    engine: { jobReplyTimeoutMs: 10_000, lambdaRetryDelaysMs: [20, 20], startOnCreate: false },
-  });
-  await putSource(local.services.artifacts as ArtifactStore, 'source.zip', 'v1');
+  local = await startEngineTestServer({ source: 'v1' });
   await createPipeline(local.client, 'api-p', [{ name: 'Deploy', actions: [invoke('Run', 'succeed')] }]);
 });
 afterAll(async () => local?.stop());

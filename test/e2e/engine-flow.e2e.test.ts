@@ -10,16 +10,14 @@ import {
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArtifactStore } from '../../local/s3/artifact-store.js';
 import {
   actionsOf,
   createPipeline,
-  fixtureFunctions,
   invoke,
-  putSource,
+  startEngineTestServer,
   waitForExecution,
 } from '../helpers/engine-e2e.js';
-import { removeDir, startTestServer, tempDir, type TestLocalServer } from '../helpers/local-server.js';
+import { removeDir, tempDir, type TestLocalServer } from '../helpers/local-server.js';
 
 let local: TestLocalServer;
 let work: string;
@@ -27,12 +25,10 @@ const recordFile = () => join(work, 'events-received.jsonl');
 
 beforeAll(async () => {
   work = tempDir('cpkit-flow-');
-  local = await startTestServer({
-    functions: fixtureFunctions({ RECORD_FILE: join(work, 'events-received.jsonl') }),
+  local = await startEngineTestServer({
+    source: 'source-bytes',
+    environment: { RECORD_FILE: join(work, 'events-received.jsonl') },
     engine: {
-      jobReplyTimeoutMs: 10_000,
-      lambdaRetryDelaysMs: [20, 20],
-      startOnCreate: false,
       rules: [
         {
           name: 'failed-flow-actions',
@@ -46,7 +42,6 @@ beforeAll(async () => {
       ],
     },
   });
-  await putSource(local.services.artifacts as ArtifactStore, 'source.zip', 'source-bytes');
 });
 afterAll(async () => {
   await local?.stop();

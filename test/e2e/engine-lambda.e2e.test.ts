@@ -7,29 +7,23 @@ import {
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArtifactStore } from '../../local/s3/artifact-store.js';
 import {
   actionsOf,
   createPipeline,
-  fixtureFunctions,
   invoke,
-  putSource,
+  startEngineTestServer,
   waitForExecution,
 } from '../helpers/engine-e2e.js';
-import { startTestServer, type TestLocalServer } from '../helpers/local-server.js';
-import { memoryArtifactStore } from '../helpers/memory-artifact-store.js';
+import type { TestLocalServer } from '../helpers/local-server.js';
 
 let local: TestLocalServer;
-let store: ArtifactStore;
 
 beforeAll(async () => {
-  local = await startTestServer({
-    functions: fixtureFunctions({ CUSTOM_SETTING: 'from-functions-file' }),
-    engine: { jobReplyTimeoutMs: 5000, lambdaRetryDelaysMs: [20, 20], startOnCreate: false },
+  local = await startEngineTestServer({
+    source: 'source-bytes',
+    environment: { CUSTOM_SETTING: 'from-functions-file' },
+    engine: { jobReplyTimeoutMs: 5000 },
   });
-  local.services.artifacts ??= memoryArtifactStore();
-  store = local.services.artifacts as ArtifactStore;
-  await putSource(store, 'source.zip', 'source-bytes');
 });
 afterAll(async () => local?.stop());
 

@@ -11,7 +11,8 @@ import {
 import { join } from 'node:path';
 import type { LocalFunction } from '../../local/functions-file.js';
 import type { ArtifactStore } from '../../local/s3/artifact-store.js';
-import { repoRoot } from './local-server.js';
+import type { EngineSettings } from '../../local/engine/wiring.js';
+import { repoRoot, startTestServer, type TestLocalServer } from './local-server.js';
 
 /** The raw handler fixtures as local functions (timeouts short where the fixture hangs). */
 export function fixtureFunctions(environment: Record<string, string> = {}): LocalFunction[] {
@@ -140,4 +141,35 @@ export async function actionsOf(
   const out: Record<string, ActionExecutionDetail> = {};
   for (const d of actionExecutionDetails ?? []) out[d.actionName!] ??= d;
   return out;
+}
+
+/** Options of {@link startEngineTestServer}. */
+export interface EngineTestServerOptions {
+  /** The body of the source object `source.zip` stored before the tests. */
+  readonly source: string;
+  /** Environment of every fixture function. @default {} */
+  readonly environment?: Record<string, string>;
+  /** Engine settings over the test defaults (10 s reply timeout, 20 ms Lambda retries, no start on create). */
+  readonly engine?: EngineSettings;
+}
+
+/**
+ * Starts a local CodePipeline (port 0) whose functions are the handler fixtures, with engine timings short
+ * enough for tests, and stores the source object `source.zip`; the caller stops it.
+ *
+ * @example
+ * local = await startEngineTestServer({ source: 'v1', engine: { jobReplyTimeoutMs: 5000 } });
+ */
+export async function startEngineTestServer(options: EngineTestServerOptions): Promise<TestLocalServer> {
+  const local = await startTestServer({
+    functions: fixtureFunctions(options.environment),
+    engine: {
+      jobReplyTimeoutMs: 10_000,
+      lambdaRetryDelaysMs: [20, 20],
+      startOnCreate: false,
+      ...options.engine,
+    },
+  });
+  await putSource(local.services.artifacts as ArtifactStore, 'source.zip', options.source);
+  return local;
 }
