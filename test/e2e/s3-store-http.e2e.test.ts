@@ -4,7 +4,6 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,22 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksumOf } from '../../local/s3/checksums.js';
-import { startS3Store, type StartedS3Store } from '../helpers/s3-store.js';
-
-async function bodyOf(client: S3Client, input: { Bucket: string; Key: string }) {
-  const out = await client.send(new GetObjectCommand(input));
-  return { out, bytes: Buffer.from(await out.Body!.transformToByteArray()) };
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<{ name: string; status?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
-}
+import { getObjectBytes, startS3Store, type StartedS3Store } from '../helpers/s3-store.js';
+import { sdkErrorOf } from '../helpers/sdk-error.js';
 
 describe('S3 store over raw HTTP', () => {
   let s3: StartedS3Store;
@@ -197,23 +182,25 @@ describe('S3 store authorizer', () => {
     const job = s3.client({ accessKeyId: 'JOBKEY' });
 
     // Act & Assess
-    expect((await bodyOf(job, { Bucket: 'art', Key: 'in/a' })).bytes.toString()).toBe('input');
+    expect((await getObjectBytes(job, { Bucket: 'art', Key: 'in/a' })).bytes.toString()).toBe('input');
     await job.send(new PutObjectCommand({ Bucket: 'art', Key: 'out/b', Body: 'output' }));
-    expect(await errorOf(job.send(new GetObjectCommand({ Bucket: 'art', Key: 'secret' })))).toEqual({
+    expect(await sdkErrorOf(job.send(new GetObjectCommand({ Bucket: 'art', Key: 'secret' })))).toEqual({
       name: 'AccessDenied',
       status: 403,
     });
     expect(
-      await errorOf(job.send(new PutObjectCommand({ Bucket: 'art', Key: 'in/a', Body: 'overwrite' }))),
+      await sdkErrorOf(job.send(new PutObjectCommand({ Bucket: 'art', Key: 'in/a', Body: 'overwrite' }))),
     ).toEqual({
       name: 'AccessDenied',
       status: 403,
     });
-    expect(await errorOf(job.send(new ListObjectsV2Command({ Bucket: 'art' })))).toEqual({
+    expect(await sdkErrorOf(job.send(new ListObjectsV2Command({ Bucket: 'art' })))).toEqual({
       name: 'AccessDenied',
       status: 403,
     });
-    expect((await bodyOf(s3.client(), { Bucket: 'art', Key: 'in/a' })).bytes.toString()).toBe('input');
+    expect((await getObjectBytes(s3.client(), { Bucket: 'art', Key: 'in/a' })).bytes.toString()).toBe(
+      'input',
+    );
     const presignedStyle = await fetch(
       `${s3.endpoint}/art/secret?X-Amz-Credential=JOBKEY%2F20260101%2Fus-east-1%2Fs3%2Faws4_request`,
     );

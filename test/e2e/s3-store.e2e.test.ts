@@ -28,28 +28,11 @@ import { createReadStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksumOf } from '../../local/s3/checksums.js';
-import { startS3Store, type StartedS3Store } from '../helpers/s3-store.js';
+import { getObjectBytes, startS3Store, type StartedS3Store } from '../helpers/s3-store.js';
+import { sdkErrorOf } from '../helpers/sdk-error.js';
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const MiB = 1024 * 1024;
-
-async function bodyOf(
-  client: S3Client,
-  input: { Bucket: string; Key: string; Range?: string; VersionId?: string },
-) {
-  const out = await client.send(new GetObjectCommand(input));
-  return { out, bytes: Buffer.from(await out.Body!.transformToByteArray()) };
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<{ name: string; status?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('S3 store with the JS SDK', () => {
   let s3: StartedS3Store;
@@ -88,19 +71,23 @@ describe('S3 store with the JS SDK', () => {
     const multipart = await upload.done();
 
     // Assess
-    expect((await bodyOf(client, { Bucket: 'sdk', Key: 'empty' })).bytes.length).toBe(0);
-    expect((await bodyOf(client, { Bucket: 'sdk', Key: 'small.txt' })).bytes.toString()).toBe('hello');
+    expect((await getObjectBytes(client, { Bucket: 'sdk', Key: 'empty' })).bytes.length).toBe(0);
+    expect((await getObjectBytes(client, { Bucket: 'sdk', Key: 'small.txt' })).bytes.toString()).toBe(
+      'hello',
+    );
     expect(small.ETag).toBe(`"${createHash('md5').update('hello').digest('hex')}"`);
     expect(small.ChecksumCRC32).toBe(checksumOf('CRC32', Buffer.from('hello')));
     expect(streamed.ETag).toBe(`"${createHash('md5').update(big).digest('hex')}"`);
-    expect(sha256((await bodyOf(client, { Bucket: 'sdk', Key: 'big-stream' })).bytes)).toBe(sha256(big));
+    expect(sha256((await getObjectBytes(client, { Bucket: 'sdk', Key: 'big-stream' })).bytes)).toBe(
+      sha256(big),
+    );
     const parts = Array.from({ length: 10 }, (_, i) =>
       createHash('md5')
         .update(big.subarray(i * 5 * MiB, (i + 1) * 5 * MiB))
         .digest(),
     );
     expect(multipart.ETag).toBe(`"${createHash('md5').update(Buffer.concat(parts)).digest('hex')}-10"`);
-    const got = await bodyOf(client, { Bucket: 'sdk', Key: 'big-multipart' });
+    const got = await getObjectBytes(client, { Bucket: 'sdk', Key: 'big-multipart' });
     expect(sha256(got.bytes)).toBe(sha256(big));
     expect(got.out.ContentLength).toBe(big.length);
   });
@@ -110,15 +97,15 @@ describe('S3 store with the JS SDK', () => {
     await client.send(new PutObjectCommand({ Bucket: 'sdk', Key: 'digits', Body: '0123456789' }));
 
     // Act
-    const first = await bodyOf(client, { Bucket: 'sdk', Key: 'digits', Range: 'bytes=2-4' });
-    const suffix = await bodyOf(client, { Bucket: 'sdk', Key: 'digits', Range: 'bytes=-3' });
-    const open = await bodyOf(client, { Bucket: 'sdk', Key: 'digits', Range: 'bytes=8-' });
-    const bigRange = await bodyOf(client, {
+    const first = await getObjectBytes(client, { Bucket: 'sdk', Key: 'digits', Range: 'bytes=2-4' });
+    const suffix = await getObjectBytes(client, { Bucket: 'sdk', Key: 'digits', Range: 'bytes=-3' });
+    const open = await getObjectBytes(client, { Bucket: 'sdk', Key: 'digits', Range: 'bytes=8-' });
+    const bigRange = await getObjectBytes(client, {
       Bucket: 'sdk',
       Key: 'big-multipart',
       Range: `bytes=${7 * MiB}-${12 * MiB}`,
     });
-    const invalid = await errorOf(
+    const invalid = await sdkErrorOf(
       client.send(new GetObjectCommand({ Bucket: 'sdk', Key: 'digits', Range: 'bytes=10-' })),
     );
 
@@ -143,13 +130,15 @@ describe('S3 store with the JS SDK', () => {
     const v1 = await client.send(new PutObjectCommand({ Bucket: 'versioned', Key: 'k', Body: 'one' }));
     const v2 = await client.send(new PutObjectCommand({ Bucket: 'versioned', Key: 'k', Body: 'two' }));
     const marker = await client.send(new DeleteObjectCommand({ Bucket: 'versioned', Key: 'k' }));
-    const afterDelete = await errorOf(client.send(new GetObjectCommand({ Bucket: 'versioned', Key: 'k' })));
-    const old = await bodyOf(client, { Bucket: 'versioned', Key: 'k', VersionId: v1.VersionId });
+    const afterDelete = await sdkErrorOf(
+      client.send(new GetObjectCommand({ Bucket: 'versioned', Key: 'k' })),
+    );
+    const old = await getObjectBytes(client, { Bucket: 'versioned', Key: 'k', VersionId: v1.VersionId });
     const versions = await client.send(new ListObjectVersionsCommand({ Bucket: 'versioned' }));
     await client.send(
       new DeleteObjectCommand({ Bucket: 'versioned', Key: 'k', VersionId: marker.VersionId }),
     );
-    const restored = await bodyOf(client, { Bucket: 'versioned', Key: 'k' });
+    const restored = await getObjectBytes(client, { Bucket: 'versioned', Key: 'k' });
 
     // Assess
     expect(v1.VersionId).toMatch(/^[A-Za-z0-9]{20,}$/);
@@ -230,7 +219,7 @@ describe('S3 store with the JS SDK', () => {
         CopySource: `versioned/k?versionId=${v1.VersionId}`,
       }),
     );
-    const self = await errorOf(
+    const self = await sdkErrorOf(
       client.send(new CopyObjectCommand({ Bucket: 'sdk', Key: 'meta.txt', CopySource: 'sdk/meta.txt' })),
     );
 
@@ -239,7 +228,7 @@ describe('S3 store with the JS SDK', () => {
     const h2 = await client.send(new HeadObjectCommand({ Bucket: 'sdk', Key: 'copy2' }));
     expect([h1.ContentType, h1.Metadata?.color]).toEqual(['text/plain', 'blue']);
     expect([h2.ContentType, h2.Metadata?.color]).toEqual(['application/json', 'red']);
-    expect((await bodyOf(client, { Bucket: 'sdk', Key: 'copy3' })).bytes.toString()).toBe('one');
+    expect((await getObjectBytes(client, { Bucket: 'sdk', Key: 'copy3' })).bytes.toString()).toBe('one');
     expect(self).toEqual({ name: 'InvalidRequest', status: 400 });
   });
 
@@ -272,7 +261,7 @@ describe('S3 store with the JS SDK', () => {
     await client.send(new DeleteObjectTaggingCommand({ Bucket: 'sdk', Key: 'tagged' }));
     const tagsOf = async (Key: string) =>
       (await client.send(new GetObjectTaggingCommand({ Bucket: 'sdk', Key }))).TagSet;
-    const tooMany = await errorOf(
+    const tooMany = await sdkErrorOf(
       client.send(
         new PutObjectTaggingCommand({
           Bucket: 'sdk',
@@ -335,7 +324,7 @@ describe('S3 store with the JS SDK', () => {
         },
       }),
     );
-    const badRange = await errorOf(
+    const badRange = await sdkErrorOf(
       client.send(
         new UploadPartCopyCommand({
           Bucket: 'sdk',
@@ -346,7 +335,7 @@ describe('S3 store with the JS SDK', () => {
         }),
       ),
     );
-    const failedCondition = await errorOf(
+    const failedCondition = await sdkErrorOf(
       client.send(
         new CopyObjectCommand({
           Bucket: 'sdk',
@@ -359,7 +348,9 @@ describe('S3 store with the JS SDK', () => {
 
     // Assess
     expect(
-      (await bodyOf(client, { Bucket: 'sdk', Key: 'part-copy' })).bytes.equals(big.subarray(0, 6 * MiB)),
+      (await getObjectBytes(client, { Bucket: 'sdk', Key: 'part-copy' })).bytes.equals(
+        big.subarray(0, 6 * MiB),
+      ),
     ).toBe(true);
     expect(badRange).toEqual({ name: 'NoSuchUpload', status: 404 });
     expect(failedCondition).toEqual({ name: 'PreconditionFailed', status: 412 });
@@ -405,36 +396,36 @@ describe('S3 store with the JS SDK', () => {
     await client.send(new PutObjectCommand({ Bucket: 'errs', Key: 'k', Body: 'x' }));
 
     // Act & Assess
-    expect(await errorOf(client.send(new GetObjectCommand({ Bucket: 'nope', Key: 'k' })))).toEqual({
+    expect(await sdkErrorOf(client.send(new GetObjectCommand({ Bucket: 'nope', Key: 'k' })))).toEqual({
       name: 'NoSuchBucket',
       status: 404,
     });
-    expect(await errorOf(client.send(new GetObjectCommand({ Bucket: 'errs', Key: 'missing' })))).toEqual({
+    expect(await sdkErrorOf(client.send(new GetObjectCommand({ Bucket: 'errs', Key: 'missing' })))).toEqual({
       name: 'NoSuchKey',
       status: 404,
     });
-    expect(await errorOf(client.send(new HeadObjectCommand({ Bucket: 'errs', Key: 'missing' })))).toEqual({
+    expect(await sdkErrorOf(client.send(new HeadObjectCommand({ Bucket: 'errs', Key: 'missing' })))).toEqual({
       name: 'NotFound',
       status: 404,
     });
-    expect(await errorOf(client.send(new HeadBucketCommand({ Bucket: 'nope' })))).toEqual({
+    expect(await sdkErrorOf(client.send(new HeadBucketCommand({ Bucket: 'nope' })))).toEqual({
       name: 'NotFound',
       status: 404,
     });
-    expect(await errorOf(client.send(new CreateBucketCommand({ Bucket: 'errs' })))).toEqual({
+    expect(await sdkErrorOf(client.send(new CreateBucketCommand({ Bucket: 'errs' })))).toEqual({
       name: 'BucketAlreadyOwnedByYou',
       status: 409,
     });
-    expect(await errorOf(client.send(new DeleteBucketCommand({ Bucket: 'errs' })))).toEqual({
+    expect(await sdkErrorOf(client.send(new DeleteBucketCommand({ Bucket: 'errs' })))).toEqual({
       name: 'BucketNotEmpty',
       status: 409,
     });
-    expect(await errorOf(client.send(new CreateBucketCommand({ Bucket: 'Bad_Name' })))).toEqual({
+    expect(await sdkErrorOf(client.send(new CreateBucketCommand({ Bucket: 'Bad_Name' })))).toEqual({
       name: 'InvalidBucketName',
       status: 400,
     });
     expect(
-      await errorOf(
+      await sdkErrorOf(
         client.send(
           new GetObjectCommand({
             Bucket: 'errs',
@@ -445,14 +436,14 @@ describe('S3 store with the JS SDK', () => {
       ),
     ).toMatchObject({ status: 304 });
     expect(
-      await errorOf(client.send(new GetObjectCommand({ Bucket: 'errs', Key: 'k', IfMatch: '"other"' }))),
+      await sdkErrorOf(client.send(new GetObjectCommand({ Bucket: 'errs', Key: 'k', IfMatch: '"other"' }))),
     ).toEqual({
       name: 'PreconditionFailed',
       status: 412,
     });
     await client.send(new DeleteObjectCommand({ Bucket: 'errs', Key: 'k' }));
     await client.send(new DeleteBucketCommand({ Bucket: 'errs' }));
-    expect(await errorOf(client.send(new HeadBucketCommand({ Bucket: 'errs' })))).toMatchObject({
+    expect(await sdkErrorOf(client.send(new HeadBucketCommand({ Bucket: 'errs' })))).toMatchObject({
       status: 404,
     });
   });
@@ -489,7 +480,7 @@ describe('S3 store with the JS SDK', () => {
       [2, 10, p2.ETag],
     ]);
     expect(
-      await errorOf(
+      await sdkErrorOf(
         complete([
           { PartNumber: 1, ETag: p1.ETag },
           { PartNumber: 2, ETag: p2.ETag },
@@ -499,12 +490,12 @@ describe('S3 store with the JS SDK', () => {
       name: 'EntityTooSmall',
       status: 400,
     });
-    expect(await errorOf(complete([{ PartNumber: 1, ETag: '"0000"' }]))).toEqual({
+    expect(await sdkErrorOf(complete([{ PartNumber: 1, ETag: '"0000"' }]))).toEqual({
       name: 'InvalidPart',
       status: 400,
     });
     expect(
-      await errorOf(
+      await sdkErrorOf(
         complete([
           { PartNumber: 2, ETag: p2.ETag },
           { PartNumber: 1, ETag: p1.ETag },
@@ -516,15 +507,15 @@ describe('S3 store with the JS SDK', () => {
     });
     const single = await complete([{ PartNumber: 1, ETag: p1.ETag }]);
     expect(single.ETag).toMatch(/-1"$/);
-    expect((await bodyOf(client, { Bucket: 'sdk', Key: 'mp' })).bytes.equals(Buffer.alloc(1024, 1))).toBe(
-      true,
-    );
+    expect(
+      (await getObjectBytes(client, { Bucket: 'sdk', Key: 'mp' })).bytes.equals(Buffer.alloc(1024, 1)),
+    ).toBe(true);
     const second = await client.send(new CreateMultipartUploadCommand({ Bucket: 'sdk', Key: 'mp2' }));
     await client.send(
       new AbortMultipartUploadCommand({ Bucket: 'sdk', Key: 'mp2', UploadId: second.UploadId }),
     );
     expect(
-      await errorOf(
+      await sdkErrorOf(
         client.send(new ListPartsCommand({ Bucket: 'sdk', Key: 'mp2', UploadId: second.UploadId })),
       ),
     ).toEqual({

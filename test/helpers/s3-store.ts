@@ -1,4 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client, type GetObjectCommandInput } from '@aws-sdk/client-s3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,4 +62,15 @@ export async function bundleS3StoreServer(): Promise<string> {
     bundleEntry: (entry: string, outfile: string, options?: { logLevel?: string }) => Promise<string>;
   };
   return bundleEntry(join(root, 'test', 'fixtures', 's3-store-server.ts'), outfile, { logLevel: 'silent' });
+}
+
+/**
+ * GetObject with its whole body read into a Buffer.
+ *
+ * @example
+ * const { out, bytes } = await getObjectBytes(client, { Bucket: 'b', Key: 'k', Range: 'bytes=0-9' });
+ */
+export async function getObjectBytes(client: S3Client, input: GetObjectCommandInput) {
+  const out = await client.send(new GetObjectCommand(input));
+  return { out, bytes: Buffer.from(await out.Body!.transformToByteArray()) };
 }
