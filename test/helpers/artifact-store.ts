@@ -10,6 +10,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { createS3Service, type S3Service } from '../../local/s3/index.js';
 import { buildJobEvent, type JobEventOptions } from '../../lambdas/testing/index.js';
 import { parseJobEvent } from '../../lambdas/toolkit/job-event.js';
@@ -122,6 +123,41 @@ export async function startArtifactStore(): Promise<ArtifactTestStore> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await service.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What {@link useArtifactTestStore} gives a test file; read `store` inside tests (a hook sets it). */
+export interface ArtifactTestStoreSetup {
+  readonly store: ArtifactTestStore;
+}
+
+/**
+ * Registers the hooks the artifact tests share: one {@link startArtifactStore} for the file, with
+ * `AWS_ENDPOINT_URL_S3` pointing at it (where the toolkit's S3 client goes) until the file ends, when the
+ * previous value comes back and the store stops. Call it at the top level of a test file.
+ *
+ * @example
+ * const artifacts = useArtifactTestStore();
+ * it('reads', async () => {
+ *   const { job } = artifacts.store.job({ inputs: { src: 'src.zip' } });
+ * });
+ */
+export function useArtifactTestStore(): ArtifactTestStoreSetup {
+  let store: ArtifactTestStore | undefined;
+  const previousEndpoint = process.env.AWS_ENDPOINT_URL_S3;
+  beforeAll(async () => {
+    store = await startArtifactStore();
+    process.env.AWS_ENDPOINT_URL_S3 = store.endpoint;
+  });
+  afterAll(async () => {
+    if (previousEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_S3;
+    else process.env.AWS_ENDPOINT_URL_S3 = previousEndpoint;
+    await store?.stop();
+  });
+  return {
+    get store() {
+      return store!;
     },
   };
 }

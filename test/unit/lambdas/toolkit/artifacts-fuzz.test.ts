@@ -2,19 +2,16 @@ import fc from 'fast-check';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { extractInputArtifact } from '../../../../lambdas/toolkit/artifacts-read.js';
 import { CodePipelineKitError } from '../../../../lambdas/toolkit/errors.js';
-import { startArtifactStore, type ArtifactTestStore } from '../../../helpers/artifact-store.js';
+import { useArtifactTestStore } from '../../../helpers/artifact-store.js';
 import { rawZip, yazlZip } from '../../../helpers/zip-craft.js';
 
-let store: ArtifactTestStore;
 let seeds: Buffer[];
-const previousEndpoint = process.env.AWS_ENDPOINT_URL_S3;
+const artifacts = useArtifactTestStore();
 
 beforeAll(async () => {
-  store = await startArtifactStore();
-  process.env.AWS_ENDPOINT_URL_S3 = store.endpoint;
   seeds = [
     await yazlZip([
       { path: 'a/b.txt', content: 'hello '.repeat(50), streamed: true },
@@ -25,12 +22,6 @@ beforeAll(async () => {
       { name: 'z.txt', data: Buffer.from('deflated '.repeat(20)) },
     ]),
   ];
-});
-
-afterAll(async () => {
-  if (previousEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_S3;
-  else process.env.AWS_ENDPOINT_URL_S3 = previousEndpoint;
-  await store.stop();
 });
 
 describe('Function: extractInputArtifact (fuzzed archives)', () => {
@@ -45,8 +36,8 @@ describe('Function: extractInputArtifact (fuzzed archives)', () => {
           const zip = Buffer.from(seeds[seedIndex]);
           for (const [at, value] of edits) zip[at % zip.length] = value;
           const key = `fuzz/${n++}.zip`;
-          await store.put(key, zip);
-          const { job } = store.job({ inputs: { Source: key } });
+          await artifacts.store.put(key, zip);
+          const { job } = artifacts.store.job({ inputs: { Source: key } });
           const parent = mkdtempSync(join(tmpdir(), 'cpkit-fuzz-'));
 
           try {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ArtifactNotFoundError,
   ArtifactStoreError,
@@ -13,22 +13,10 @@ import {
   extractInputArtifact,
   openInputArtifact,
 } from '../../../../lambdas/toolkit/artifacts-read.js';
-import { startArtifactStore, type ArtifactTestStore } from '../../../helpers/artifact-store.js';
+import { useArtifactTestStore } from '../../../helpers/artifact-store.js';
 import { rawZip, usesDataDescriptor, yazlZip } from '../../../helpers/zip-craft.js';
 
-let store: ArtifactTestStore;
-const previousEndpoint = process.env.AWS_ENDPOINT_URL_S3;
-
-beforeAll(async () => {
-  store = await startArtifactStore();
-  process.env.AWS_ENDPOINT_URL_S3 = store.endpoint;
-});
-
-afterAll(async () => {
-  if (previousEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_S3;
-  else process.env.AWS_ENDPOINT_URL_S3 = previousEndpoint;
-  await store.stop();
-});
+const artifacts = useArtifactTestStore();
 
 describe('Function: openInputArtifact', () => {
   it('lists and streams the entries of a zip written with data descriptors, with the job credentials', async () => {
@@ -39,9 +27,9 @@ describe('Function: openInputArtifact', () => {
       { path: 'README.md', content: '# demo\n' },
     ]);
     expect(usesDataDescriptor(zip)).toBe(true);
-    await store.put('in/dd.zip', zip);
-    const { job } = store.job({ inputs: { Source: 'in/dd.zip' } });
-    const before = store.requests.length;
+    await artifacts.store.put('in/dd.zip', zip);
+    const { job } = artifacts.store.job({ inputs: { Source: 'in/dd.zip' } });
+    const before = artifacts.store.requests.length;
 
     // Act
     const artifact = await openInputArtifact(job, 'Source');
@@ -58,7 +46,7 @@ describe('Function: openInputArtifact', () => {
     expect(artifact.entries[1].mode).toBe(0o755);
     expect(text).toBe('{"name":"demo"}');
     expect(script.toString()).toBe('#!/bin/sh\necho hi\n');
-    const seen = store.requests.slice(before);
+    const seen = artifacts.store.requests.slice(before);
     const jobKey = job.artifactCredentials!.accessKeyId;
     expect(seen.every((r) => String(r.headers.authorization).includes(`Credential=${jobKey}/`))).toBe(true);
     expect(
@@ -77,9 +65,9 @@ describe('Function: openInputArtifact', () => {
     }));
     const noise = randomBytes(1024 * 1024);
     const zip = await yazlZip([{ path: 'big.bin', content: noise }, ...entries]);
-    await store.put('in/many.zip', zip);
-    const { job } = store.job({ inputs: { Source: 'in/many.zip' } });
-    const before = store.requests.length;
+    await artifacts.store.put('in/many.zip', zip);
+    const { job } = artifacts.store.job({ inputs: { Source: 'in/many.zip' } });
+    const before = artifacts.store.requests.length;
 
     // Act
     const artifact = await openInputArtifact(job, 'Source');
@@ -87,7 +75,7 @@ describe('Function: openInputArtifact', () => {
     artifact.close();
 
     // Assess
-    const gets = store.requests.slice(before).filter((r) => r.method === 'GET');
+    const gets = artifacts.store.requests.slice(before).filter((r) => r.method === 'GET');
     expect(artifact.entries).toHaveLength(2001);
     expect(last).toBe('file 1999\n');
     expect(gets.length).toBeLessThanOrEqual(6);
@@ -99,7 +87,7 @@ describe('Function: openInputArtifact', () => {
 
   it('names the available artifacts when asked for one the job does not have', async () => {
     // Prepare
-    const { job } = store.job({ inputs: { Source: 'in/dd.zip' } });
+    const { job } = artifacts.store.job({ inputs: { Source: 'in/dd.zip' } });
 
     // Act / Assess
     await expect(openInputArtifact(job, 'Build')).rejects.toThrow(ArtifactNotFoundError);
@@ -110,7 +98,7 @@ describe('Function: openInputArtifact', () => {
 
   it('fails with ArtifactStoreError when the object is missing', async () => {
     // Prepare
-    const { job } = store.job({ inputs: { Source: 'in/missing.zip' } });
+    const { job } = artifacts.store.job({ inputs: { Source: 'in/missing.zip' } });
 
     // Act
     const err = await openInputArtifact(job, 'Source').catch((e: unknown) => e);
@@ -123,8 +111,8 @@ describe('Function: openInputArtifact', () => {
 
   it('fails with InvalidArtifactError for an object that is not a zip', async () => {
     // Prepare
-    await store.put('in/not-a-zip.zip', Buffer.from('this is plain text, not a zip archive'));
-    const { job } = store.job({ inputs: { Source: 'in/not-a-zip.zip' } });
+    await artifacts.store.put('in/not-a-zip.zip', Buffer.from('this is plain text, not a zip archive'));
+    const { job } = artifacts.store.job({ inputs: { Source: 'in/not-a-zip.zip' } });
 
     // Act / Assess
     await expect(openInputArtifact(job, 'Source')).rejects.toThrow(InvalidArtifactError);
@@ -134,8 +122,8 @@ describe('Function: openInputArtifact', () => {
     // Prepare: flip one byte of stored data, sizes stay right
     const zip = rawZip([{ name: 'a.txt', data: Buffer.from('hello world'), method: 0 }]);
     zip[30 + 'a.txt'.length] ^= 0xff;
-    await store.put('in/crc.zip', zip);
-    const { job } = store.job({ inputs: { Source: 'in/crc.zip' } });
+    await artifacts.store.put('in/crc.zip', zip);
+    const { job } = artifacts.store.job({ inputs: { Source: 'in/crc.zip' } });
     const artifact = await openInputArtifact(job, 'Source');
 
     // Act
@@ -149,7 +137,7 @@ describe('Function: openInputArtifact', () => {
 
   it('says which entry is missing', async () => {
     // Prepare
-    const { job } = store.job({ inputs: { Source: 'in/dd.zip' } });
+    const { job } = artifacts.store.job({ inputs: { Source: 'in/dd.zip' } });
     const artifact = await openInputArtifact(job, 'Source');
 
     // Act
@@ -170,8 +158,8 @@ describe('Function: extractInputArtifact', () => {
       { path: 'a/b/c.bin', content: binary, streamed: true },
       { path: 'run.sh', content: 'echo ok\n', mode: 0o100755 },
     ]);
-    await store.put('in/extract.zip', zip);
-    const { job } = store.job({ inputs: { Source: 'in/extract.zip' } });
+    await artifacts.store.put('in/extract.zip', zip);
+    const { job } = artifacts.store.job({ inputs: { Source: 'in/extract.zip' } });
     const dir = mkdtempSync(join(tmpdir(), 'cpkit-extract-'));
 
     try {

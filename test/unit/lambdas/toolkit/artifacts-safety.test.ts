@@ -1,29 +1,17 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UnsafeArtifactEntryError } from '../../../../lambdas/toolkit/artifact-errors.js';
 import { extractInputArtifact, openInputArtifact } from '../../../../lambdas/toolkit/artifacts-read.js';
 import { failureFromError } from '../../../../lambdas/toolkit/error-mapping.js';
 import { Redactor } from '../../../../lambdas/toolkit/logger.js';
-import { startArtifactStore, type ArtifactTestStore } from '../../../helpers/artifact-store.js';
+import { useArtifactTestStore } from '../../../helpers/artifact-store.js';
 import { rawZip, yazlZip, type RawEntry } from '../../../helpers/zip-craft.js';
 
-let store: ArtifactTestStore;
 let parent: string;
 let target: string;
-const previousEndpoint = process.env.AWS_ENDPOINT_URL_S3;
-
-beforeAll(async () => {
-  store = await startArtifactStore();
-  process.env.AWS_ENDPOINT_URL_S3 = store.endpoint;
-});
-
-afterAll(async () => {
-  if (previousEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_S3;
-  else process.env.AWS_ENDPOINT_URL_S3 = previousEndpoint;
-  await store.stop();
-});
+const artifacts = useArtifactTestStore();
 
 beforeEach(() => {
   parent = mkdtempSync(join(tmpdir(), 'cpkit-slip-'));
@@ -37,8 +25,8 @@ afterEach(() => {
 /** Uploads `zip`, extracts it into `target`, and returns the error (or undefined). */
 async function extract(zip: Buffer, limits = {}): Promise<unknown> {
   const key = `in/${Math.random().toString(36).slice(2)}.zip`;
-  await store.put(key, zip);
-  const { job } = store.job({ inputs: { Source: key } });
+  await artifacts.store.put(key, zip);
+  const { job } = artifacts.store.job({ inputs: { Source: key } });
   return extractInputArtifact(job, 'Source', target, { limits }).then(
     () => undefined,
     (err: unknown) => err,
@@ -208,8 +196,8 @@ describe('Function: extractInputArtifact (zip safety)', () => {
 describe('Function: openInputArtifact (zip safety)', () => {
   it('fails listing before any entry can be read when one entry is unsafe', async () => {
     // Prepare
-    await store.put('in/mixed.zip', rawZip([ok, { name: '/abs', data: Buffer.from('x') }]));
-    const { job } = store.job({ inputs: { Source: 'in/mixed.zip' } });
+    await artifacts.store.put('in/mixed.zip', rawZip([ok, { name: '/abs', data: Buffer.from('x') }]));
+    const { job } = artifacts.store.job({ inputs: { Source: 'in/mixed.zip' } });
 
     // Act / Assess
     await expect(openInputArtifact(job, 'Source')).rejects.toThrow(
