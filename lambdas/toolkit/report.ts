@@ -185,7 +185,8 @@ function checkOutputVariables(variables: Readonly<Record<string, string>>): Reco
       );
     }
     bytes += Buffer.byteLength(key, 'utf8') + Buffer.byteLength(value, 'utf8');
-    out[key] = value;
+    // A key such as `__proto__` matches AWS's pattern; plain assignment would set the prototype and drop it.
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   }
   if (bytes > OUTPUT_VARIABLES_MAX_BYTES) {
     throw new JobReportValidationError(

@@ -61,6 +61,12 @@ describe('Function: buildSuccessInput', () => {
     );
   });
 
+  it('keeps an output variable named __proto__ (it matches the key pattern)', () => {
+    const vars = JSON.parse('{"__proto__":"v","ok":"1"}') as Record<string, string>;
+    const input = buildSuccessInput('job', { outputVariables: vars });
+    expect(JSON.stringify(input.outputVariables)).toBe('{"__proto__":"v","ok":"1"}');
+  });
+
   it('leaves executionDetails out when there is nothing to say', () => {
     expect(buildSuccessInput('job', {})).toEqual({ jobId: 'job' });
     expect(buildSuccessInput('job', { summary: '' })).toEqual({ jobId: 'job' });
