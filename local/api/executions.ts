@@ -7,9 +7,6 @@ import type {
   ListDeployActionExecutionTargetsOutput,
   ListPipelineExecutionsInput,
   ListPipelineExecutionsOutput,
-  ListRuleExecutionsInput,
-  ListRuleExecutionsOutput,
-  OverrideStageConditionInput,
   PutActionRevisionInput,
   PutActionRevisionOutput,
   RetryStageExecutionInput,
@@ -39,6 +36,7 @@ import { getPipeline } from '../store/pipeline-repo.js';
 import { getActionRevision, setActionRevision } from '../store/transition-repo.js';
 import { actionExecutionDetailView, executionSummaryView, pipelineExecutionView } from './execution-views.js';
 import type { ApiContext, OperationTable } from './operation.js';
+import { listRuleExecutions, overrideStageCondition } from './conditions.js';
 
 /** The execution engine registered by the composition root. */
 export function engineOf(ctx: ApiContext): ExecutionEngine {
@@ -253,37 +251,6 @@ export function putActionRevision(input: PutActionRevisionInput, ctx: ApiContext
     triggerDetail: `${input.actionName}:${revision.revisionId}`,
   });
   return { newRevision: true, pipelineExecutionId: id };
-}
-
-/** OverrideStageCondition: stage conditions are not evaluated locally, so none is ever overridable. */
-export function overrideStageCondition(
-  input: OverrideStageConditionInput,
-  ctx: ApiContext,
-): Record<string, never> {
-  const stored = requirePipeline(ctx, input.pipelineName!);
-  const stage = stored.declaration.stages?.find((s) => s.name === input.stageName);
-  if (!stage)
-    throw serviceError(
-      'StageNotFoundException',
-      `Stage ${input.stageName} was not found in pipeline ${input.pipelineName}`,
-    );
-  requireExecution(ctx, input.pipelineName!, input.pipelineExecutionId!);
-  throw serviceError(
-    'ConditionNotOverridableException',
-    `No ${input.conditionType} condition of stage ${input.stageName} is in progress for execution ${input.pipelineExecutionId}`,
-  );
-}
-
-/** ListRuleExecutions: no condition rules run locally, so the list is empty (after the same checks as AWS). */
-export function listRuleExecutions(
-  input: ListRuleExecutionsInput,
-  ctx: ApiContext,
-): ListRuleExecutionsOutput {
-  requirePipeline(ctx, input.pipelineName!);
-  if (input.nextToken) decodeNextToken('ListRuleExecutions', input.nextToken);
-  if (input.filter?.pipelineExecutionId)
-    requireExecution(ctx, input.pipelineName!, input.filter.pipelineExecutionId);
-  return { ruleExecutionDetails: [] };
 }
 
 /** ListDeployActionExecutionTargets: locally no action has deployment targets. */

@@ -1,9 +1,15 @@
-import type { GetPipelineStateInput, GetPipelineStateOutput, StageState } from '@aws-sdk/client-codepipeline';
+import type {
+  GetPipelineStateInput,
+  GetPipelineStateOutput,
+  StageDeclaration,
+  StageState,
+} from '@aws-sdk/client-codepipeline';
 import { getNewestActionRun } from '../store/action-run-repo.js';
 import { getNewestStageRunOfPipeline, listActiveExecutions } from '../store/execution-repo.js';
 import { getActionRevision, getTransition } from '../store/transition-repo.js';
 import { actionExecutionView } from './execution-views.js';
 import { requirePipeline } from './executions.js';
+import { stageConditionState } from './conditions.js';
 import type { ApiContext, OperationTable } from './operation.js';
 
 /**
@@ -75,6 +81,7 @@ export function getPipelineState(input: GetPipelineStateInput, ctx: ApiContext):
             },
           }
         : {}),
+      ...conditionStates(ctx, input.name!, stage),
     };
   });
   return {
@@ -83,6 +90,17 @@ export function getPipelineState(input: GetPipelineStateInput, ctx: ApiContext):
     stageStates,
     created: stored.metadata.created,
     updated: stored.metadata.updated,
+  };
+}
+
+function conditionStates(ctx: ApiContext, pipelineName: string, stage: StageDeclaration) {
+  const beforeEntry = stageConditionState(ctx.db, pipelineName, stage, 'BEFORE_ENTRY');
+  const onSuccess = stageConditionState(ctx.db, pipelineName, stage, 'ON_SUCCESS');
+  const onFailure = stageConditionState(ctx.db, pipelineName, stage, 'ON_FAILURE');
+  return {
+    ...(beforeEntry ? { beforeEntryConditionState: beforeEntry } : {}),
+    ...(onSuccess ? { onSuccessConditionState: onSuccess } : {}),
+    ...(onFailure ? { onFailureConditionState: onFailure } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import type {
 import type { ActionTypeDefinition, ActionTypeKey } from '../action-types/builtin.js';
 import { ServiceError } from '../errors.js';
 import { validateActionAgainstType } from './action-declaration.js';
+import { checkStageConditions } from './stage-condition-rules.js';
 
 /** What the structure rules need besides the declaration. */
 export interface StructureContext {
@@ -120,6 +121,7 @@ function checkStage(s: StageDeclaration, index: number, type: PipelineType): voi
     );
   if (index === 0 && (s.onFailure?.result === 'ROLLBACK' || s.beforeEntry))
     throw stageError(`Stage '${s.name}' is the first stage: it cannot roll back or declare entry conditions`);
+  if (type === 'V2') checkStageConditions(s);
 }
 
 function checkSourcePlacement(stages: StageDeclaration[]): void {

@@ -175,6 +175,7 @@ export function rollbackStage(
   stageName: string,
   targetExecutionId: string,
   newExecutionId: string,
+  triggerType: 'ManualRollback' | 'AutomatedRollback' = 'ManualRollback',
 ): Effect[] {
   const decl = requirePipeline(ctx, pipelineName);
   const index = decl.stages!.findIndex((s) => s.name === stageName);
@@ -224,7 +225,7 @@ export function rollbackStage(
     pipelineVersion: decl.version ?? 1,
     executionMode: decl.executionMode ?? 'SUPERSEDED',
     executionType: 'ROLLBACK',
-    triggerType: 'ManualRollback',
+    triggerType,
     triggerDetail: targetExecutionId,
     variables: target.variables,
     nextStageIndex: index,

@@ -21,6 +21,9 @@ import {
 } from '../store/action-run-repo.js';
 import { closeOpenJobsOfActionRun, getJob } from '../store/job-repo.js';
 import { systemClock, type Clock } from './clock.js';
+import { RecheckTimers } from './recheck-timers.js';
+import { overrideStageCondition } from './condition-gates.js';
+import type { ConditionKind } from '../store/condition-run-repo.js';
 import { EventBus, type LocalRule } from './events.js';
 import { JobCredentialsAuthorizer } from './job-credentials.js';
 import { LambdaRuntime } from './lambda-runtime.js';
@@ -106,9 +109,11 @@ export class ExecutionEngine {
   private readonly runnerContext: RunnerContext;
   private readonly runners = new Map<string, ActionRunner>();
   private closed = false;
+  private readonly rechecks: RecheckTimers;
 
   constructor(readonly options: ExecutionEngineOptions) {
     this.clock = options.clock ?? systemClock();
+    this.rechecks = new RecheckTimers(this.clock, (id) => this.commit(() => this.advanceEffects(id)));
     const dataDir = options.dataDir;
     this.runtime = new LambdaRuntime({
       logDir: dataDir ? join(dataDir, 'logs') : join(tmpdir(), 'cpkit-logs'),
@@ -230,6 +235,19 @@ export class ExecutionEngine {
     return id;
   }
 
+  /** OverrideStageCondition: lets the execution past its InProgress BEFORE_ENTRY / ON_SUCCESS condition. */
+  overrideStageCondition(
+    pipelineName: string,
+    stageName: string,
+    executionId: string,
+    kind: ConditionKind,
+  ): void {
+    this.commit(() => {
+      overrideStageCondition(this.advanceContext(), pipelineName, stageName, executionId, kind);
+      return this.advanceEffects(executionId);
+    });
+  }
+
   /** Re-evaluates every waiting execution of a pipeline (after a transition was enabled, ...). */
   wakePipeline(pipelineName: string): void {
     this.commit(() =>
@@ -310,6 +328,7 @@ export class ExecutionEngine {
   /** Stops timers and worker processes (the database is closed by its owner). */
   async close(): Promise<void> {
     this.closed = true;
+    this.rechecks.close();
     this.lambda.close();
     this.customJobs.close();
     this.approvals.close();
@@ -328,6 +347,7 @@ export class ExecutionEngine {
       now: this.clock.now(),
       region: this.options.region,
       loadPipeline: this.options.loadPipeline,
+      simulate: this.options.simulate,
     };
   }
 
@@ -344,6 +364,8 @@ export class ExecutionEngine {
       if (e.kind === 'launch') {
         const run = getActionRun(this.options.db, e.actionRunId);
         if (run && run.status === 'InProgress') this.launch(run, 'start');
+      } else if (e.kind === 'recheck') {
+        this.rechecks.schedule(e.executionId, e.at);
       } else if (e.kind === 'wake' && !woken.has(e.pipelineName)) {
         woken.add(e.pipelineName);
         const others = listActiveExecutions(this.options.db, e.pipelineName).filter(

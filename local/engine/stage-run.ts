@@ -23,6 +23,8 @@ import {
 import { getTransition } from '../store/transition-repo.js';
 import { artifactBucketOf, type PipelineLoader } from './ports.js';
 import { resolveConfiguration } from './variables.js';
+import type { SimulatedOutcome } from './action-runners/simulated.js';
+import { cancelOpenConditions, failStage, gateStageEntry, gateStageSuccess } from './condition-gates.js';
 import { eventState, pipelineEvent, stageEvent, actionEvent, type Effect } from './state-events.js';
 
 export { actionEvent, eventState, pipelineEvent, stageEvent, type Effect } from './state-events.js';
@@ -33,6 +35,8 @@ export interface AdvanceContext {
   readonly now: number;
   readonly region: string;
   readonly loadPipeline: PipelineLoader;
+  /** `--simulate` outcomes, also for condition rules that cannot run locally. */
+  readonly simulate?: Readonly<Record<string, SimulatedOutcome>>;
 }
 
 /** Per-action effective status inside a stage attempt. */
@@ -47,6 +51,7 @@ export function finishExecution(
   effects: Effect[],
 ): void {
   updateExecution(ctx.db, exec.id, { status, statusSummary: summary, waitingSince: null }, ctx.now);
+  cancelOpenConditions(ctx, exec.id);
   effects.push(pipelineEvent(exec, eventState(status)));
   effects.push({ kind: 'wake', pipelineName: exec.pipelineName, exceptExecutionId: exec.id });
 }
@@ -277,6 +282,9 @@ export function advanceExecution(ctx: AdvanceContext, executionId: string): Effe
       if (verdict === 'wait') break;
       const previous = getLatestStageRun(ctx.db, exec.id, stage.name!);
       const attempt = (previous?.attempt ?? 0) + 1;
+      const gate = gateStageEntry(ctx, exec, stage, idx, attempt, effects);
+      if (gate === 'skipped') continue;
+      if (gate !== 'enter') break;
       insertStageRun(
         ctx.db,
         {
@@ -335,12 +343,10 @@ export function advanceExecution(ctx: AdvanceContext, executionId: string): Effe
     if (failed) {
       if (anyInProgress) break;
       const failing = inStage.find((r) => r.status === 'Failed' || r.status === 'Abandoned');
-      updateStageRunStatus(ctx.db, exec.id, stage.name!, stageRun.attempt, 'Failed', ctx.now);
-      effects.push(stageEvent(exec, stage.name!, 'FAILED', stageRun.attempt));
       const message = failing
         ? `Action ${stage.name}/${failing.actionName} failed: ${failing.errorMessage ?? failing.summary ?? 'no details'}`
         : `Stage ${stage.name} failed`;
-      finishExecution(ctx, exec, 'Failed', message, effects);
+      if (failStage(ctx, exec, stage, stageRun, message, effects) === 'retry') continue;
       break;
     }
     if (toStart.length) {
@@ -351,7 +357,7 @@ export function advanceExecution(ctx: AdvanceContext, executionId: string): Effe
         startAction(ctx, exec, decl, stageRun, action, [...seed, ...runs], effects);
       continue;
     }
-    if (!complete) break;
+    if (!complete || gateStageSuccess(ctx, exec, stage, stageRun, effects) !== 'succeed') break;
     updateStageRunStatus(ctx.db, exec.id, stage.name!, stageRun.attempt, 'Succeeded', ctx.now);
     effects.push(stageEvent(exec, stage.name!, 'SUCCEEDED', stageRun.attempt));
     updateExecution(ctx.db, exec.id, { nextStageIndex: idx + 1, waitingSince: ctx.now }, ctx.now);

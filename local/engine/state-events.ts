@@ -11,7 +11,9 @@ export type Effect =
       readonly detailType: CodePipelineDetailType;
       readonly detail: Record<string, unknown>;
     }
-  | { readonly kind: 'wake'; readonly pipelineName: string; readonly exceptExecutionId: string };
+  | { readonly kind: 'wake'; readonly pipelineName: string; readonly exceptExecutionId: string }
+  /** Evaluate a waiting stage condition of the execution again at `at` (epoch ms). */
+  | { readonly kind: 'recheck'; readonly executionId: string; readonly at: number };
 
 /** Events: the state names CodePipeline uses for each execution / stage status. */
 const EXECUTION_STATE: Record<string, string> = {
