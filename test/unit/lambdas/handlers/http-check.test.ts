@@ -1,49 +1,30 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../../../lambdas/handlers/http-check/index.js';
 import { buildJobEvent, createLambdaContext } from '../../../../lambdas/testing/index.js';
-import { captureOutput, type CapturedOutput } from '../../../helpers/capture-stdout.js';
-import { startHttpTarget, type HttpTarget } from '../../../helpers/http-target.js';
-import { startJsonRecorder, type JsonRecorder } from '../../../helpers/json-recorder.js';
+import { useHttpHandlerHarness } from '../../../helpers/http-handler-harness.js';
+import { startHttpTarget } from '../../../helpers/http-target.js';
 
-let recorder: JsonRecorder;
-let target: HttpTarget;
-let output: CapturedOutput;
-
-beforeAll(async () => {
-  recorder = await startJsonRecorder();
-  target = await startHttpTarget({
-    '/health': () => ({ status: 200, body: 'status: ok' }),
-    '/down': () => ({ status: 503, body: 'maintenance' }),
-    '/flaky': (hit) => (hit === 1 ? { status: 502 } : { status: 200, body: 'ok' }),
-    '/slow': () => ({ status: 200, delayMs: 2_000 }),
-    '/moved': () => ({ status: 301, headers: { location: '/health' } }),
-  });
-  process.env.AWS_ENDPOINT_URL_CODEPIPELINE = recorder.url;
+const harness = useHttpHandlerHarness({
+  '/health': () => ({ status: 200, body: 'status: ok' }),
+  '/down': () => ({ status: 503, body: 'maintenance' }),
+  '/flaky': (hit) => (hit === 1 ? { status: 502 } : { status: 200, body: 'ok' }),
+  '/slow': () => ({ status: 200, delayMs: 2_000 }),
+  '/moved': () => ({ status: 301, headers: { location: '/health' } }),
 });
-afterAll(async () => {
-  delete process.env.AWS_ENDPOINT_URL_CODEPIPELINE;
-  await Promise.all([recorder.close(), target.close()]);
-});
-beforeEach(() => {
-  recorder.requests.length = 0;
-  target.hits.clear();
-  output = captureOutput();
-});
-afterEach(() => output.restore());
 
 const invoke = (userParameters: unknown, timeoutMs = 20_000) =>
   handler(buildJobEvent({ userParameters }), createLambdaContext({ timeoutMs }));
-const success = () => recorder.byOperation('PutJobSuccessResult')[0]?.body;
-const failure = () => recorder.byOperation('PutJobFailureResult')[0]?.body.failureDetails;
+const success = () => harness.recorder.byOperation('PutJobSuccessResult')[0]?.body;
+const failure = () => harness.recorder.byOperation('PutJobFailureResult')[0]?.body.failureDetails;
 
 describe('Function: handler (http-check)', () => {
   it('succeeds with a summary and the output variables status and latencyMs', async () => {
     // Act
-    const outcome = await invoke({ url: `${target.url}/health`, bodyContains: 'ok' });
+    const outcome = await invoke({ url: `${harness.target.url}/health`, bodyContains: 'ok' });
 
     // Assess
     expect(outcome.kind).toBe('succeeded');
-    expect(recorder.requests).toHaveLength(1);
+    expect(harness.recorder.requests).toHaveLength(1);
     expect(success().executionDetails.summary).toMatch(
       /^GET http:\/\/127\.0\.0\.1:\d+\/health answered HTTP 200 in \d+ ms \(attempt 1\)$/,
     );
@@ -53,10 +34,10 @@ describe('Function: handler (http-check)', () => {
 
   it('fails with JobFailed saying what was expected and what came back, after the retries', async () => {
     // Act
-    await invoke({ url: `${target.url}/down`, retries: 1 });
+    await invoke({ url: `${harness.target.url}/down`, retries: 1 });
 
     // Assess
-    expect(target.hits.get('/down')).toBe(2);
+    expect(harness.target.hits.get('/down')).toBe(2);
     expect(failure().type).toBe('JobFailed');
     expect(failure().message).toMatch(
       /^GET http:\/\/127\.0\.0\.1:\d+\/down: expected HTTP 200, got 503 \(2 attempts\)$/,
@@ -64,30 +45,30 @@ describe('Function: handler (http-check)', () => {
   });
 
   it('retries until the URL passes', async () => {
-    await invoke({ url: `${target.url}/flaky` });
-    expect(target.hits.get('/flaky')).toBe(2);
+    await invoke({ url: `${harness.target.url}/flaky` });
+    expect(harness.target.hits.get('/flaky')).toBe(2);
     expect(success().executionDetails.summary).toMatch(/\(attempt 2\)$/);
   });
 
   it('checks the expected status and body text', async () => {
-    await invoke({ url: `${target.url}/health`, bodyContains: 'green', retries: 0 });
+    await invoke({ url: `${harness.target.url}/health`, bodyContains: 'green', retries: 0 });
     expect(failure().message).toMatch(
       /expected the body to contain "green"; it did not \(HTTP 200, 10 chars, starting "status: ok"\)/,
     );
-    recorder.requests.length = 0;
-    await invoke({ url: `${target.url}/down`, expectStatus: 503, retries: 0 });
+    harness.recorder.requests.length = 0;
+    await invoke({ url: `${harness.target.url}/down`, expectStatus: 503, retries: 0 });
     expect(success().outputVariables.status).toBe('503');
   });
 
   it('checks a redirect itself when a 3xx status is expected', async () => {
-    await invoke({ url: `${target.url}/moved`, expectStatus: 301, retries: 0 });
+    await invoke({ url: `${harness.target.url}/moved`, expectStatus: 301, retries: 0 });
     expect(success().outputVariables.status).toBe('301');
   });
 
   it('reports a timeout and a refused connection clearly', async () => {
-    await invoke({ url: `${target.url}/slow`, timeoutMs: 200, retries: 0 });
+    await invoke({ url: `${harness.target.url}/slow`, timeoutMs: 200, retries: 0 });
     expect(failure().message).toMatch(/expected HTTP 200, got no response within 200 ms \(1 attempt\)/);
-    recorder.requests.length = 0;
+    harness.recorder.requests.length = 0;
     const closed = await startHttpTarget({});
     await closed.close();
     await invoke({ url: `${closed.url}/health`, retries: 0 });
@@ -95,13 +76,13 @@ describe('Function: handler (http-check)', () => {
   });
 
   it('hides user info and query strings of the URL in what it reports', async () => {
-    const url = new URL(`${target.url}/down?token=s3cr3t-query`);
+    const url = new URL(`${harness.target.url}/down?token=s3cr3t-query`);
     url.username = 'admin';
     url.password = 'pa55word';
     await invoke({ url: url.toString(), retries: 0 });
-    expect(JSON.stringify(recorder.requests)).not.toMatch(/s3cr3t-query|pa55word|admin/);
+    expect(JSON.stringify(harness.recorder.requests)).not.toMatch(/s3cr3t-query|pa55word|admin/);
     expect(failure().message).toContain('/down?...: expected HTTP 200, got 503');
-    expect(target.hits.get('/down')).toBe(1);
+    expect(harness.target.hits.get('/down')).toBe(1);
   });
 
   it('fails with ConfigurationError naming the bad parameter', async () => {
@@ -109,22 +90,25 @@ describe('Function: handler (http-check)', () => {
     const cases: [unknown, RegExp][] = [
       [{}, /UserParameters\.url: required/],
       [{ url: 'ftp://example.com/x' }, /UserParameters\.url: must be a valid url/],
-      [{ url: `${target.url}/health`, expectStatus: 42 }, /UserParameters\.expectStatus: must be >= 100/],
       [
-        { url: `${target.url}/health`, retries: 'two' },
+        { url: `${harness.target.url}/health`, expectStatus: 42 },
+        /UserParameters\.expectStatus: must be >= 100/,
+      ],
+      [
+        { url: `${harness.target.url}/health`, retries: 'two' },
         /UserParameters\.retries: expected number, received string/,
       ],
-      [{ url: `${target.url}/health`, expectedStatus: 200 }, /unknown key "expectedStatus"/],
+      [{ url: `${harness.target.url}/health`, expectedStatus: 200 }, /unknown key "expectedStatus"/],
     ];
 
     for (const [params, message] of cases) {
-      recorder.requests.length = 0;
+      harness.recorder.requests.length = 0;
       // Act
       await invoke(params);
       // Assess
       expect(failure()).toMatchObject({ type: 'ConfigurationError' });
       expect(failure().message).toMatch(message);
     }
-    expect(target.hits.size).toBe(0);
+    expect(harness.target.hits.size).toBe(0);
   });
 });

@@ -1,43 +1,23 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../../../lambdas/handlers/wait-for/index.js';
 import { buildJobEvent, createLambdaContext } from '../../../../lambdas/testing/index.js';
-import { captureOutput, type CapturedOutput } from '../../../helpers/capture-stdout.js';
-import { startHttpTarget, type HttpTarget } from '../../../helpers/http-target.js';
-import { startJsonRecorder, type JsonRecorder } from '../../../helpers/json-recorder.js';
+import { useHttpHandlerHarness } from '../../../helpers/http-handler-harness.js';
 
-let recorder: JsonRecorder;
-let target: HttpTarget;
-let output: CapturedOutput;
-
-beforeAll(async () => {
-  recorder = await startJsonRecorder();
-  target = await startHttpTarget({
-    '/ready': () => ({ status: 200 }),
-    '/never': () => ({ status: 503 }),
-    '/second': (hit) => ({ status: hit >= 2 ? 200 : 503 }),
-  });
-  process.env.AWS_ENDPOINT_URL_CODEPIPELINE = recorder.url;
+const harness = useHttpHandlerHarness({
+  '/ready': () => ({ status: 200 }),
+  '/never': () => ({ status: 503 }),
+  '/second': (hit) => ({ status: hit >= 2 ? 200 : 503 }),
 });
-afterAll(async () => {
-  delete process.env.AWS_ENDPOINT_URL_CODEPIPELINE;
-  await Promise.all([recorder.close(), target.close()]);
-});
-beforeEach(() => {
-  recorder.requests.length = 0;
-  target.hits.clear();
-  output = captureOutput();
-});
-afterEach(() => output.restore());
 
 const only = () => {
-  expect(recorder.requests).toHaveLength(1);
-  return recorder.requests[0].body;
+  expect(harness.recorder.requests).toHaveLength(1);
+  return harness.recorder.requests[0].body;
 };
 
 describe('Function: handler (wait-for)', () => {
   it('succeeds at once when the URL is ready, with attempts and waitedSeconds', async () => {
     await handler(
-      buildJobEvent({ userParameters: { url: `${target.url}/ready` } }),
+      buildJobEvent({ userParameters: { url: `${harness.target.url}/ready` } }),
       createLambdaContext({ timeoutMs: 10_000 }),
     );
     expect(only().outputVariables).toEqual({ status: '200', attempts: '1', waitedSeconds: '0' });
@@ -45,10 +25,10 @@ describe('Function: handler (wait-for)', () => {
 
   it('checks again after the interval within the same invocation', async () => {
     await handler(
-      buildJobEvent({ userParameters: { url: `${target.url}/second`, intervalSeconds: 1 } }),
+      buildJobEvent({ userParameters: { url: `${harness.target.url}/second`, intervalSeconds: 1 } }),
       createLambdaContext({ timeoutMs: 10_000 }),
     );
-    expect(target.hits.get('/second')).toBe(2);
+    expect(harness.target.hits.get('/second')).toBe(2);
     expect(only().outputVariables).toMatchObject({ status: '200', attempts: '2' });
   });
 
@@ -58,7 +38,7 @@ describe('Function: handler (wait-for)', () => {
 
     // Act: 2.5 s timeout (margin 500 ms) with a 30 s interval leaves room for one check only
     await handler(
-      buildJobEvent({ userParameters: { url: `${target.url}/never` } }),
+      buildJobEvent({ userParameters: { url: `${harness.target.url}/never` } }),
       createLambdaContext({ timeoutMs: 2_500 }),
     );
 
@@ -77,17 +57,17 @@ describe('Function: handler (wait-for)', () => {
 
   it('checks at least once per invocation, even with a tiny time budget', async () => {
     await handler(
-      buildJobEvent({ userParameters: { url: `${target.url}/never`, intervalSeconds: 1 } }),
+      buildJobEvent({ userParameters: { url: `${harness.target.url}/never`, intervalSeconds: 1 } }),
       createLambdaContext({ timeoutMs: 1_500 }),
     );
-    expect(target.hits.get('/never')).toBe(1);
+    expect(harness.target.hits.get('/never')).toBe(1);
     expect(JSON.parse(only().continuationToken)).toMatchObject({ attempts: 1 });
   });
 
   it('continues from the state of the previous invocation', async () => {
     await handler(
       buildJobEvent({
-        userParameters: { url: `${target.url}/ready` },
+        userParameters: { url: `${harness.target.url}/ready` },
         continuation: { state: { attempts: 3, startedAt: Date.now() - 90_000 } },
       }),
       createLambdaContext({ timeoutMs: 10_000 }),
@@ -98,7 +78,7 @@ describe('Function: handler (wait-for)', () => {
   it('fails with a clear message once maxMinutes passed', async () => {
     await handler(
       buildJobEvent({
-        userParameters: { url: `${target.url}/never`, maxMinutes: 1 },
+        userParameters: { url: `${harness.target.url}/never`, maxMinutes: 1 },
         continuation: { state: { attempts: 7, startedAt: Date.now() - 61_000 } },
       }),
       createLambdaContext({ timeoutMs: 10_000 }),
@@ -113,19 +93,22 @@ describe('Function: handler (wait-for)', () => {
 
   it('refuses bad parameters and a foreign continuation state', async () => {
     await handler(
-      buildJobEvent({ userParameters: { url: `${target.url}/ready`, maxMinutes: 2_000 } }),
+      buildJobEvent({ userParameters: { url: `${harness.target.url}/ready`, maxMinutes: 2_000 } }),
       createLambdaContext(),
     );
     expect(only().failureDetails).toMatchObject({
       type: 'ConfigurationError',
       message: expect.stringMatching(/UserParameters\.maxMinutes: must be <= 1440/),
     });
-    recorder.requests.length = 0;
+    harness.recorder.requests.length = 0;
     await handler(
-      buildJobEvent({ userParameters: { url: `${target.url}/ready` }, continuation: 'not-our-token' }),
+      buildJobEvent({
+        userParameters: { url: `${harness.target.url}/ready` },
+        continuation: 'not-our-token',
+      }),
       createLambdaContext(),
     );
     expect(only().failureDetails.message).toMatch(/continuation state does not match/);
-    expect(target.hits.size).toBe(0);
+    expect(harness.target.hits.size).toBe(0);
   });
 });
