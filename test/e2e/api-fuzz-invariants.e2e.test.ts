@@ -1,9 +1,10 @@
 import fc from 'fast-check';
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMON_ERRORS, setUndeclaredErrorReporter } from '../../local/protocol/errors.js';
 import { declaredErrors } from '../../local/protocol/service-model.js';
 import { startTestServer, type TestLocalServer } from '../helpers/local-server.js';
+import { fuzzJsonValue, postJson11, type RawJsonAnswer } from '../helpers/raw-json-fuzz.js';
 import { scenarioPipeline } from '../helpers/real-client-scenario.js';
 import { ROLE_ARN, approval, validPipeline } from '../helpers/pipeline-fixtures.js';
 
@@ -34,39 +35,12 @@ const ARN = 'arn:aws:codepipeline:us-east-1:000000000000:';
 const PIPELINES = ['fz-a', 'fz-b', 'fz-c'];
 const TAGGED = [`${ARN}fz-a`, `${ARN}fz-b`, `${ARN}webhook:fz-hook-a`, `${ARN}actiontype:Custom/Test/FzA/1`];
 
-interface Answer {
-  status: number;
-  body: string;
-}
-
 const agent = new Agent({ keepAlive: true, maxSockets: 8 });
 let local: TestLocalServer;
 
-/** One raw JSON 1.1 call with its own deadline: a hang fails the property instead of the suite. */
-function post(op: string, body: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      local.endpoint,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'x-amz-target': `CodePipeline_20150709.${op}`,
-          'content-type': 'application/x-amz-json-1.1',
-        },
-        timeout: 5_000,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`no answer within 5 s for ${op}`)));
-    req.on('error', reject);
-    req.end(body);
-  });
+/** One raw JSON 1.1 call of `op` on the local server. */
+function post(op: string, body: string): Promise<RawJsonAnswer> {
+  return postJson11(local.endpoint, agent, `CodePipeline_20150709.${op}`, body);
 }
 
 async function call(op: string, input: unknown): Promise<Record<string, any>> {
@@ -279,18 +253,13 @@ const memberNames = fc.constantFrom(
   'MaxResults',
   'NextToken',
 );
-const jsonValue = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small' },
-    fc.constantFrom('fz-a', 'fz-b', 'fz-hook-a', `${ARN}fz-a`, 'Custom', 'AWS', 'Source', '1'),
-    fc.string({ maxLength: 20 }),
-    fc.integer(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(memberNames, tie('value'), { maxKeys: 5 }),
-  ),
-})).value;
+const jsonValue = fuzzJsonValue(memberNames, [
+  fc.constantFrom('fz-a', 'fz-b', 'fz-hook-a', `${ARN}fz-a`, 'Custom', 'AWS', 'Source', '1'),
+  fc.string({ maxLength: 20 }),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+]);
 
 // ---- the properties -------------------------------------------------------------------------------
 

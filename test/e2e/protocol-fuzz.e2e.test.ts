@@ -1,38 +1,10 @@
 import fc from 'fast-check';
-import { request as httpRequest, Agent } from 'node:http';
+import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emittableErrorTypes } from '../../local/protocol/errors.js';
 import { operationNames } from '../../local/protocol/service-model.js';
 import { startTestServer, type TestLocalServer } from '../helpers/local-server.js';
-
-interface Answer {
-  status: number;
-  body: string;
-}
-
-/** One raw POST with its own deadline: a hang fails the property instead of the suite. */
-function post(url: string, agent: Agent, target: string, body: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'x-amz-target': target, 'content-type': 'application/x-amz-json-1.1' },
-        timeout: 5_000,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`no answer within 5 s for ${target}`)));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+import { fuzzJsonValue, postJson11, type RawJsonAnswer } from '../helpers/raw-json-fuzz.js';
 
 const KNOWN = new Set(emittableErrorTypes());
 const OPS = operationNames();
@@ -66,18 +38,13 @@ const memberNames = fc.constantFrom(
   'configuration',
   'runOrder',
 );
-const jsonValue = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small' },
-    fc.string({ maxLength: 20 }),
-    fc.integer(),
-    fc.double(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(memberNames, fc.string({ maxLength: 8 })), tie('value'), { maxKeys: 5 }),
-  ),
-})).value;
+const jsonValue = fuzzJsonValue(fc.oneof(memberNames, fc.string({ maxLength: 8 })), [
+  fc.string({ maxLength: 20 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+]);
 
 describe('Property: the JSON protocol never fails badly', () => {
   let local: TestLocalServer;
@@ -92,7 +59,7 @@ describe('Property: the JSON protocol never fails badly', () => {
     await local.stop();
   });
 
-  function assertSane(answer: Answer): void {
+  function assertSane(answer: RawJsonAnswer): void {
     expect(answer.status).toBeLessThan(500);
     if (answer.status >= 400) {
       const parsed = JSON.parse(answer.body) as { __type: string; message: string };
@@ -107,7 +74,9 @@ describe('Property: the JSON protocol never fails badly', () => {
   it('answers random JSON bodies of every operation with 2xx or a modeled/common error', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...OPS), jsonValue, async (op, body) => {
-        assertSane(await post(local.endpoint, agent, `CodePipeline_20150709.${op}`, JSON.stringify(body)));
+        assertSane(
+          await postJson11(local.endpoint, agent, `CodePipeline_20150709.${op}`, JSON.stringify(body)),
+        );
       }),
       { numRuns: 300 },
     );
@@ -138,7 +107,7 @@ describe('Property: the JSON protocol never fails badly', () => {
       fc.asyncProperty(target, mutatedBody, async (t, body) => {
         // header values must be valid HTTP tokens; other characters are the client's problem
         const safeTarget = t.replace(/[^\x21-\x7e]/g, '_');
-        assertSane(await post(local.endpoint, agent, safeTarget, body));
+        assertSane(await postJson11(local.endpoint, agent, safeTarget, body));
       }),
       { numRuns: 200 },
     );
