@@ -24,6 +24,7 @@ import { getTransition } from '../store/transition-repo.js';
 import { artifactBucketOf, type PipelineLoader } from './ports.js';
 import { resolveConfiguration } from './variables.js';
 import type { SimulatedOutcome } from './action-runners/simulated.js';
+import { cancelOutdatedExecution, newerPipelineVersion } from './pipeline-update.js';
 import { cancelOpenConditions, failStage, gateStageEntry, gateStageSuccess } from './condition-gates.js';
 import { eventState, pipelineEvent, stageEvent, actionEvent, type Effect } from './state-events.js';
 
@@ -262,9 +263,14 @@ export function advanceExecution(ctx: AdvanceContext, executionId: string): Effe
       break;
     }
     const stage = decl.stages[idx];
+    const newerVersion = newerPipelineVersion(ctx, exec);
     if (exec.waitingSince !== null) {
       if (exec.status === 'Stopping') {
         finishExecution(ctx, exec, 'Stopped', exec.stopReason, effects);
+        break;
+      }
+      if (newerVersion !== undefined) {
+        cancelOutdatedExecution(ctx, exec, newerVersion, effects);
         break;
       }
       const verdict = entryVerdict(ctx, exec, stage);
@@ -332,6 +338,10 @@ export function advanceExecution(ctx: AdvanceContext, executionId: string): Effe
         toStart = notStarted;
         break;
       }
+    }
+    if (newerVersion !== undefined && !complete && !failed) {
+      if (!anyInProgress) cancelOutdatedExecution(ctx, exec, newerVersion, effects, { stage, run: stageRun });
+      break;
     }
     if (exec.status === 'Stopping' && !complete) {
       if (anyInProgress) break;

@@ -137,6 +137,8 @@ export function wireExecutionEngine(args: {
       }
     },
     async pipelineUpdated(name) {
+      // executions of the older version that wait before a stage end Cancelled now (see pipeline-update.ts)
+      engine.wakePipeline(name);
       await ensureBucket(name).catch(() => undefined);
     },
     pipelineDeleted(name) {
