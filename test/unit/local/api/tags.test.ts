@@ -1,11 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { createCustomActionType, deleteCustomActionType } from '../../../../local/api/action-types.js';
 import { createPipeline } from '../../../../local/api/pipelines.js';
+import type { ApiContext } from '../../../../local/api/operation.js';
 import { listTagsForResource, tagResource, untagResource } from '../../../../local/api/tags.js';
 import { errorType, memoryApiContext } from '../../../helpers/api-context.js';
 import { validPipeline } from '../../../helpers/pipeline-fixtures.js';
 
 const ARN = 'arn:aws:codepipeline:us-east-1:000000000000:p1';
+
+/** Creates the custom action type Test/T/1 (no artifacts), the resource these tests tag. */
+function createTestActionType(ctx: ApiContext): void {
+  createCustomActionType(
+    {
+      category: 'Test',
+      provider: 'T',
+      version: '1',
+      inputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
+      outputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
+    },
+    ctx,
+  );
+}
 
 describe('Function: tagResource / untagResource / listTagsForResource', () => {
   it('adds, overwrites, lists (sorted, paged) and removes tags', async () => {
@@ -68,16 +83,7 @@ describe('Function: tagResource / untagResource / listTagsForResource', () => {
 
   it('tags custom action types by their ARN', () => {
     const ctx = memoryApiContext();
-    createCustomActionType(
-      {
-        category: 'Test',
-        provider: 'T',
-        version: '1',
-        inputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
-        outputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
-      },
-      ctx,
-    );
+    createTestActionType(ctx);
     const arn = 'arn:aws:codepipeline:us-east-1:000000000000:actiontype:Custom/Test/T/1';
     tagResource({ resourceArn: arn, tags: [{ key: 'x', value: 'y' }] }, ctx);
     expect(listTagsForResource({ resourceArn: arn }, ctx).tags).toEqual([{ key: 'x', value: 'y' }]);
@@ -87,16 +93,7 @@ describe('Function: tagResource / untagResource / listTagsForResource', () => {
     // Prepare
     const ctx = memoryApiContext();
     await createPipeline({ pipeline: validPipeline('p1') }, ctx);
-    createCustomActionType(
-      {
-        category: 'Test',
-        provider: 'T',
-        version: '1',
-        inputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
-        outputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
-      },
-      ctx,
-    );
+    createTestActionType(ctx);
     const typeArn = 'arn:aws:codepipeline:us-east-1:000000000000:actiontype:Custom/Test/T/1';
 
     // Act: another partition is someone else's resource; `ActionType:` is the same action type
@@ -112,16 +109,7 @@ describe('Function: tagResource / untagResource / listTagsForResource', () => {
     );
     const sameTags = listTagsForResource({ resourceArn: typeArn }, ctx).tags;
     deleteCustomActionType({ category: 'Test', provider: 'T', version: '1' }, ctx);
-    createCustomActionType(
-      {
-        category: 'Test',
-        provider: 'T',
-        version: '1',
-        inputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
-        outputArtifactDetails: { minimumCount: 0, maximumCount: 0 },
-      },
-      ctx,
-    );
+    createTestActionType(ctx);
 
     // Assess
     expect(otherPartition).toBe('ResourceNotFoundException');
