@@ -94,9 +94,14 @@ function custom(name: string, provider: string, extra: Partial<ActionDeclaration
   };
 }
 
-async function pollUntilJob(client: CodePipelineClient, actionTypeId: ActionTypeId) {
+/** The id of the custom action type Test/<provider>/1 that {@link createType} creates. */
+function customTypeId(provider: string): ActionTypeId {
+  return { category: 'Test', owner: 'Custom', provider, version: '1' };
+}
+
+async function pollUntilJob(client: CodePipelineClient, actionTypeId: ActionTypeId, maxBatchSize?: number) {
   for (let i = 0; i < 200; i++) {
-    const job = (await client.send(new PollForJobsCommand({ actionTypeId }))).jobs?.[0];
+    const job = (await client.send(new PollForJobsCommand({ actionTypeId, maxBatchSize }))).jobs?.[0];
     if (job) return job;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -365,18 +370,9 @@ describe('Custom actions and job workers (e2e against the local engine)', () => 
       ],
       { sourceKey: 'clean.zip' },
     );
-    const actionTypeId = {
-      category: 'Test' as const,
-      owner: 'Custom' as const,
-      provider: 'Details',
-      version: '1',
-    };
+    const actionTypeId = customTypeId('Details');
     const id = await start(local.client, 'details');
-    let polled;
-    for (let i = 0; i < 100 && !polled; i++) {
-      polled = (await local.client.send(new PollForJobsCommand({ actionTypeId, maxBatchSize: 5 }))).jobs?.[0];
-      if (!polled) await new Promise((r) => setTimeout(r, 50));
-    }
+    const polled = await pollUntilJob(local.client, actionTypeId, 5);
     // Assess: one poller only
     expect((await local.client.send(new PollForJobsCommand({ actionTypeId }))).jobs).toEqual([]);
     expect(polled!.data?.actionConfiguration?.configuration).toEqual({ Target: 'prod', Token: 'tok-123' });
@@ -428,7 +424,7 @@ describe('Custom actions and job workers (e2e against the local engine)', () => 
   it('answers bad job requests with the modeled errors, and drops the job of an abandoned action', async () => {
     // Prepare
     const missing = '00000000-0000-4000-8000-000000000001';
-    const custom1 = { category: 'Test' as const, owner: 'Custom' as const, provider: 'Slow', version: '1' };
+    const custom1 = customTypeId('Slow');
     await createType(local.client, 'Slow');
     await createPipeline(local.client, 'abandon', [{ name: 'Work', actions: [custom('S', 'Slow')] }], {
       sourceKey: 'clean.zip',
@@ -529,12 +525,7 @@ describe('Custom actions and job workers (e2e against the local engine)', () => 
     await createPipeline(local.client, 'redispatch', [{ name: 'Work', actions: [custom('S', 'Slow')] }], {
       sourceKey: 'clean.zip',
     });
-    const actionTypeId = {
-      category: 'Test' as const,
-      owner: 'Custom' as const,
-      provider: 'Slow',
-      version: '1',
-    };
+    const actionTypeId = customTypeId('Slow');
     const id = await start(local.client, 'redispatch');
     const first = await pollUntilJob(local.client, actionTypeId);
     // Act: the first poller never acknowledges; after the ack timeout (1 s here) the job is handed out again
@@ -650,18 +641,9 @@ describe('Custom job timeout (e2e)', () => {
     // Prepare
     await createType(local.client, 'Crashy');
     await createPipeline(local.client, 'crash', [{ name: 'Work', actions: [custom('C', 'Crashy')] }]);
-    const actionTypeId = {
-      category: 'Test' as const,
-      owner: 'Custom' as const,
-      provider: 'Crashy',
-      version: '1',
-    };
+    const actionTypeId = customTypeId('Crashy');
     const id = await start(local.client, 'crash');
-    let job;
-    for (let i = 0; i < 100 && !job; i++) {
-      job = (await local.client.send(new PollForJobsCommand({ actionTypeId }))).jobs?.[0];
-      if (!job) await new Promise((r) => setTimeout(r, 50));
-    }
+    const job = await pollUntilJob(local.client, actionTypeId);
     await local.client.send(new AcknowledgeJobCommand({ jobId: job!.id, nonce: job!.nonce }));
     // Act: the "worker" dies here and never reports
     const end = await waitForExecution(local.client, 'crash', id, 15_000);
@@ -694,12 +676,7 @@ describe('Custom jobs across a restart (e2e)', () => {
       await createPipeline(local.client, 'restart', [
         { name: 'Work', actions: [custom('A', 'Keep'), custom('B', 'Keep')] },
       ]);
-      const actionTypeId = {
-        category: 'Test' as const,
-        owner: 'Custom' as const,
-        provider: 'Keep',
-        version: '1',
-      };
+      const actionTypeId = customTypeId('Keep');
       const id = await start(local.client, 'restart');
       const acked = await pollUntilJob(local.client, actionTypeId);
       await local.client.send(new AcknowledgeJobCommand({ jobId: acked.id, nonce: acked.nonce }));
