@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { parseSimulate } from '../engine/action-runners/simulated.js';
+import { parseSourceDirs } from '../engine/action-runners/local-folder-source.js';
 import { loadRulesFile, RulesFileError } from '../engine/events.js';
 import { loadSubscriptionsFile, SubscriptionsFileError } from '../engine/subscriptions.js';
 import type { EngineSettings } from '../engine/wiring.js';
@@ -12,6 +13,7 @@ export interface EngineFlags {
   customJobTimeout?: string;
   lambdaRetryDelays?: string;
   simulate?: string[];
+  sourceDir?: string[];
   startOnCreate?: boolean;
 }
 
@@ -51,6 +53,11 @@ export function addEngineOptions(command: Command): Command {
     .option(
       '--simulate <Provider=succeed|fail...>',
       'providers that cannot run locally: mark their actions as succeeded (or failed), simulated',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--source-dir <Provider[:ActionName]=DIR...>',
+      'run source actions of a provider (GitHub, CodeCommit, CodeStarSourceConnection, ...) from a local folder',
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option('--no-start-on-create', 'do not start an execution when a pipeline is created (AWS does)')
@@ -95,6 +102,13 @@ export function engineSettingsFromFlags(flags: EngineFlags): EngineSettings {
   if (flags.simulate?.length) {
     try {
       settings.simulate = parseSimulate(flags.simulate);
+    } catch (err) {
+      throw new EngineFlagsError((err as Error).message);
+    }
+  }
+  if (flags.sourceDir?.length) {
+    try {
+      settings.sourceDirs = parseSourceDirs(flags.sourceDir);
     } catch (err) {
       throw new EngineFlagsError((err as Error).message);
     }

@@ -30,6 +30,7 @@ import { LambdaRuntime } from './lambda-runtime.js';
 import { LambdaInvokeRunner } from './action-runners/lambda-invoke.js';
 import type { ActionOutcome, ActionRunner, RunnerContext } from './action-runners/runner.js';
 import { S3SourceRunner } from './action-runners/s3-source.js';
+import { LocalFolderSourceRunner, type SourceDirMapping } from './action-runners/local-folder-source.js';
 import { CustomJobRunner } from './action-runners/custom-job.js';
 import { ManualApprovalRunner, type ApprovalNotification } from './action-runners/manual-approval.js';
 import { snsLambdaEvent, subscribedTo, type LocalSubscription } from './subscriptions.js';
@@ -65,6 +66,8 @@ export interface ExecutionEngineOptions {
   readonly lambdaIdleMs?: number;
   /** Providers that cannot run locally and what to do instead (`--simulate`). */
   readonly simulate?: Readonly<Record<string, SimulatedOutcome>>;
+  /** Source providers (or actions) read from local folders (`--source-dir`). */
+  readonly sourceDirs?: readonly SourceDirMapping[];
   /** Start an execution when a pipeline is created, as AWS does (`--no-start-on-create` turns it off). @default true */
   readonly startOnCreate?: boolean;
   /** Local EventBridge rules (`--rules`). */
@@ -108,6 +111,7 @@ export class ExecutionEngine {
   readonly approvals: ManualApprovalRunner;
   private readonly runnerContext: RunnerContext;
   private readonly runners = new Map<string, ActionRunner>();
+  private readonly folderSource: LocalFolderSourceRunner;
   private closed = false;
   private readonly rechecks: RecheckTimers;
 
@@ -152,6 +156,7 @@ export class ExecutionEngine {
       jobTimeoutMs: options.customJobTimeoutMs,
       ackTimeoutMs: options.customJobAckTimeoutMs,
     });
+    this.folderSource = new LocalFolderSourceRunner(this.runnerContext, options.sourceDirs ?? []);
     this.approvals = new ManualApprovalRunner(this.runnerContext, {
       loadPipeline: options.loadPipeline,
       publish: (n) => this.publishToTopic(n),
@@ -397,6 +402,7 @@ export class ExecutionEngine {
   private runnerFor(run: ActionRunRow): ActionRunner {
     const key = `${run.category}/${run.owner}/${run.provider}`;
     if (key === 'Invoke/AWS/Lambda') return this.lambda;
+    if (this.folderSource.handles(run)) return this.folderSource;
     if (run.owner === 'Custom' || run.owner === 'ThirdParty') return this.customJobs;
     if (key === 'Approval/AWS/Manual') return this.approvals;
     let runner = this.runners.get(key);

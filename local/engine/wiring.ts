@@ -11,6 +11,7 @@ import type { JobResultHandler } from '../api/jobs.js';
 import { ExecutionEngine } from './execution-engine.js';
 import { artifactBucketOf, type EngineArtifactStore } from './ports.js';
 import type { SimulatedOutcome } from './action-runners/simulated.js';
+import type { SourceDirMapping } from './action-runners/local-folder-source.js';
 import type { LocalSubscription } from './subscriptions.js';
 
 /** Engine settings of `startLocalCodePipeline({ engine: {...} })` and `cpkit serve`. */
@@ -23,6 +24,8 @@ export interface EngineSettings {
   readonly lambdaIdleMs?: number;
   /** `--simulate Provider=succeed|fail` for providers that cannot run locally. @default {} */
   readonly simulate?: Readonly<Record<string, SimulatedOutcome>>;
+  /** `--source-dir Provider[:ActionName]=DIR`: source actions read from local folders. @default [] */
+  readonly sourceDirs?: readonly SourceDirMapping[];
   /** Start an execution when a pipeline is created, as AWS does. @default true */
   readonly startOnCreate?: boolean;
   /** Local EventBridge rules (`--rules FILE`). @default [] */
@@ -99,6 +102,7 @@ export function wireExecutionEngine(args: {
     lambdaRetryDelaysMs: settings.lambdaRetryDelaysMs,
     lambdaIdleMs: settings.lambdaIdleMs,
     simulate: settings.simulate,
+    sourceDirs: settings.sourceDirs,
     startOnCreate: settings.startOnCreate,
     rules: settings.rules,
     customJobTimeoutMs: settings.customJobTimeoutMs,

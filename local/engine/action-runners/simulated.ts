@@ -92,7 +92,10 @@ export class NotEmulatedRunner implements ActionRunner {
   start(run: ActionRunRow): void {
     const message =
       `${run.category}/${run.owner}/${run.provider} actions are not emulated locally; ` +
-      `start the engine with --simulate ${run.provider}=succeed to mark them as succeeded (simulated)`;
+      (run.category === 'Source'
+        ? `start the engine with --source-dir ${run.provider}=DIR to read this source from a local folder, or `
+        : 'start the engine with ') +
+      `--simulate ${run.provider}=succeed to mark them as succeeded (simulated)`;
     this.ctx.commit(() => {
       this.ctx.complete(run.id, {
         status: 'Failed',
