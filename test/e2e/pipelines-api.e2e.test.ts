@@ -19,6 +19,8 @@ import {
   UpdateActionTypeCommand,
   UpdatePipelineCommand,
   paginateListPipelines,
+  type PipelineDeclaration,
+  type StageDeclaration,
 } from '@aws-sdk/client-codepipeline';
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +92,11 @@ describe('Pipelines over the wire', () => {
 
   it('answers each declared error with HTTP 400 and its modeled type', async () => {
     const c = local.client;
+    /** A valid pipeline whose second stage is `stage`. */
+    const withSecondStage = (name: string, stage: StageDeclaration): PipelineDeclaration => ({
+      ...validPipeline(name),
+      stages: [validPipeline().stages![0], stage],
+    });
     await c.send(new CreatePipelineCommand({ pipeline: validPipeline('err-1') }));
     const cases: [Promise<unknown>, string][] = [
       [c.send(new CreatePipelineCommand({ pipeline: validPipeline('err-1') })), 'PipelineNameInUseException'],
@@ -104,10 +111,7 @@ describe('Pipelines over the wire', () => {
       [
         c.send(
           new CreatePipelineCommand({
-            pipeline: {
-              ...validPipeline('err-3'),
-              stages: [validPipeline().stages![0], { name: 'E', actions: [] }],
-            },
+            pipeline: withSecondStage('err-3', { name: 'E', actions: [] }),
           }),
         ),
         'InvalidStageDeclarationException',
@@ -115,20 +119,14 @@ describe('Pipelines over the wire', () => {
       [
         c.send(
           new CreatePipelineCommand({
-            pipeline: {
-              ...validPipeline('err-4'),
-              stages: [
-                validPipeline().stages![0],
-                {
-                  name: 'B',
-                  actions: [approval()],
-                  blockers: [
-                    { name: 'x', type: 'Schedule' },
-                    { name: 'x', type: 'Schedule' },
-                  ],
-                },
+            pipeline: withSecondStage('err-4', {
+              name: 'B',
+              actions: [approval()],
+              blockers: [
+                { name: 'x', type: 'Schedule' },
+                { name: 'x', type: 'Schedule' },
               ],
-            },
+            }),
           }),
         ),
         'InvalidBlockerDeclarationException',
@@ -136,21 +134,15 @@ describe('Pipelines over the wire', () => {
       [
         c.send(
           new CreatePipelineCommand({
-            pipeline: {
-              ...validPipeline('err-5'),
-              stages: [
-                validPipeline().stages![0],
+            pipeline: withSecondStage('err-5', {
+              name: 'B',
+              actions: [
                 {
-                  name: 'B',
-                  actions: [
-                    {
-                      ...approval(),
-                      actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Nope', version: '1' },
-                    },
-                  ],
+                  ...approval(),
+                  actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Nope', version: '1' },
                 },
               ],
-            },
+            }),
           }),
         ),
         'InvalidActionDeclarationException',
