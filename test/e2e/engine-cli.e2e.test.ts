@@ -120,36 +120,11 @@ describe('cpkit run / state / invoke / logs (e2e against cpkit serve)', () => {
     const eventFile = join(dir, 'event.json');
     writeFileSync(eventFile, JSON.stringify({ hello: 'world' }));
     const dataDir = join(dir, 'invoke-data');
-    const ok = await runCli([
-      'invoke',
-      'record-event',
-      '--event',
-      eventFile,
-      '--functions',
-      functionsFile,
-      '--data-dir',
-      dataDir,
-    ]);
-    const failed = await runCli([
-      'invoke',
-      'throws',
-      '--event',
-      eventFile,
-      '--functions',
-      functionsFile,
-      '--data-dir',
-      dataDir,
-    ]);
-    const unknown = await runCli([
-      'invoke',
-      'nope',
-      '--event',
-      eventFile,
-      '--functions',
-      functionsFile,
-      '--data-dir',
-      dataDir,
-    ]);
+    const invokeCli = (fn: string) =>
+      runCli(['invoke', fn, '--event', eventFile, '--functions', functionsFile, '--data-dir', dataDir]);
+    const ok = await invokeCli('record-event');
+    const failed = await invokeCli('throws');
+    const unknown = await invokeCli('nope');
     const logs = await runCli(['logs', 'record-event', '--data-dir', dataDir]);
     expect(ok.code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'invoked.jsonl'), 'utf8'))).toEqual({ hello: 'world' });

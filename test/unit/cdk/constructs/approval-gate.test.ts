@@ -21,14 +21,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(bundlesDir, { recursive: true, force: true }));
 
-function build(props: Partial<ApprovalGateProps> = {}) {
-  const stack = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
-  const pipeline = new codepipeline.Pipeline(stack, 'Pipeline', {
-    pipelineName: 'deploy',
-    pipelineType: codepipeline.PipelineType.V2,
-    artifactBucket: new s3.Bucket(stack, 'Artifacts'),
-  });
-  const source = new codepipeline.Artifact('Src');
+/** Adds the Source stage a gate needs before it: one S3 source action with the output artifact `Src`. */
+function addSourceStage(stack: Stack, pipeline: codepipeline.Pipeline): void {
   pipeline.addStage({
     stageName: 'Source',
     actions: [
@@ -36,10 +30,20 @@ function build(props: Partial<ApprovalGateProps> = {}) {
         actionName: 'Src',
         bucket: s3.Bucket.fromBucketName(stack, 'SrcBucket', 'src-bucket'),
         bucketKey: 'app.zip',
-        output: source,
+        output: new codepipeline.Artifact('Src'),
       }),
     ],
   });
+}
+
+function build(props: Partial<ApprovalGateProps> = {}) {
+  const stack = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const pipeline = new codepipeline.Pipeline(stack, 'Pipeline', {
+    pipelineName: 'deploy',
+    pipelineType: codepipeline.PipelineType.V2,
+    artifactBucket: new s3.Bucket(stack, 'Artifacts'),
+  });
+  addSourceStage(stack, pipeline);
   const stage = pipeline.addStage({ stageName: 'Gate' });
   const gate = new ApprovalGate(stack, 'Gate', {
     stage,
@@ -218,17 +222,7 @@ describe('Class: ApprovalGate', () => {
     const pipeline = new codepipeline.Pipeline(stack, 'Pipeline', {
       pipelineType: codepipeline.PipelineType.V2,
     });
-    pipeline.addStage({
-      stageName: 'Source',
-      actions: [
-        new actions.S3SourceAction({
-          actionName: 'Src',
-          bucket: s3.Bucket.fromBucketName(stack, 'SrcBucket', 'src-bucket'),
-          bucketKey: 'app.zip',
-          output: new codepipeline.Artifact('Src'),
-        }),
-      ],
-    });
+    addSourceStage(stack, pipeline);
     // Act
     new ApprovalGate(stack, 'Gate', {
       stage: pipeline.addStage({ stageName: 'Gate' }),
