@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMON_ERRORS, setUndeclaredErrorReporter } from '../../local/protocol/errors.js';
 import { declaredErrors } from '../../local/protocol/service-model.js';
 import { startTestServer, type TestLocalServer } from '../helpers/local-server.js';
-import { fuzzJsonValue, postJson11, type RawJsonAnswer } from '../helpers/raw-json-fuzz.js';
+import {
+  REQUEST_MEMBER_NAMES,
+  fuzzJsonValue,
+  postJson11,
+  type RawJsonAnswer,
+} from '../helpers/raw-json-fuzz.js';
 import { scenarioPipeline } from '../helpers/real-client-scenario.js';
 import { ROLE_ARN, approval, validPipeline } from '../helpers/pipeline-fixtures.js';
 
@@ -228,19 +233,7 @@ function mutate(body: unknown, pick: number, m: Mutation): string {
 // ---- random bodies --------------------------------------------------------------------------------
 
 const memberNames = fc.constantFrom(
-  'name',
-  'pipeline',
-  'stages',
-  'actions',
-  'actionTypeId',
-  'category',
-  'owner',
-  'provider',
-  'version',
-  'maxResults',
-  'nextToken',
-  'resourceArn',
-  'tags',
+  ...REQUEST_MEMBER_NAMES,
   'tagKeys',
   'key',
   'value',

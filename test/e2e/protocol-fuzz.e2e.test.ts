@@ -4,26 +4,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emittableErrorTypes } from '../../local/protocol/errors.js';
 import { operationNames } from '../../local/protocol/service-model.js';
 import { startTestServer, type TestLocalServer } from '../helpers/local-server.js';
-import { fuzzJsonValue, postJson11, type RawJsonAnswer } from '../helpers/raw-json-fuzz.js';
+import {
+  REQUEST_MEMBER_NAMES,
+  fuzzJsonValue,
+  postJson11,
+  type RawJsonAnswer,
+} from '../helpers/raw-json-fuzz.js';
 
 const KNOWN = new Set(emittableErrorTypes());
 const OPS = operationNames();
 
 /** Random JSON values biased towards the member names of the model. */
 const memberNames = fc.constantFrom(
-  'name',
-  'pipeline',
-  'stages',
-  'actions',
-  'actionTypeId',
-  'category',
-  'owner',
-  'provider',
-  'version',
-  'maxResults',
-  'nextToken',
-  'resourceArn',
-  'tags',
+  ...REQUEST_MEMBER_NAMES,
   'key',
   'value',
   'pipelineName',

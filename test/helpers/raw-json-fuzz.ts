@@ -1,6 +1,23 @@
 import fc from 'fast-check';
 import { request as httpRequest, type Agent } from 'node:http';
 
+/** Member names that many CodePipeline request shapes share: fuzzed bodies use them so that they reach validation. */
+export const REQUEST_MEMBER_NAMES = [
+  'name',
+  'pipeline',
+  'stages',
+  'actions',
+  'actionTypeId',
+  'category',
+  'owner',
+  'provider',
+  'version',
+  'maxResults',
+  'nextToken',
+  'resourceArn',
+  'tags',
+] as const;
+
 /** What a raw JSON 1.1 call answered. */
 export interface RawJsonAnswer {
   readonly status: number;

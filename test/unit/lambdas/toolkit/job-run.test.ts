@@ -73,25 +73,22 @@ describe('Class: JobRun', () => {
   });
 
   it('sends each of the six failure types and refuses any other before calling', async () => {
-    for (const type of [
+    // The six types of the service model, spelled out here so that a wrong list in the toolkit fails
+    const sixTypes = [
       'JobFailed',
       'ConfigurationError',
       'PermissionError',
       'RevisionOutOfSync',
       'RevisionUnavailable',
       'SystemUnavailable',
-    ] as const) {
+    ] as const;
+    for (const type of sixTypes) {
       const outcome = await newRun().fail(type, `because ${type}`, { externalExecutionId: 'ext-1' });
       expect(outcome).toMatchObject({ kind: 'failed', failureType: type, alreadyClosed: false });
     }
     await expect(newRun().fail('Oops' as never, 'x')).rejects.toThrow(JobReportValidationError);
     expect(job.recorder.byOperation('PutJobFailureResult').map((r) => r.body.failureDetails.type)).toEqual([
-      'JobFailed',
-      'ConfigurationError',
-      'PermissionError',
-      'RevisionOutOfSync',
-      'RevisionUnavailable',
-      'SystemUnavailable',
+      ...sixTypes,
     ]);
     expect(job.recorder.requests[0].body.failureDetails.externalExecutionId).toBe('ext-1');
   });
