@@ -1,6 +1,6 @@
-import * as z from 'zod/mini';
 import { safeParse, type $ZodType, type output } from 'zod/v4/core';
 import { JobEventError, UserParametersError } from './errors.js';
+import { checkJobEnvelope } from './job-envelope.js';
 import type { Artifact, Job } from './types.js';
 import { describeZodIssues } from './zod-issues.js';
 
@@ -12,48 +12,6 @@ import { describeZodIssues } from './zod-issues.js';
  * ```
  */
 export const JOB_EVENT_KEY = 'CodePipeline.job';
-
-const artifactSchema = z.looseObject({
-  name: z.string(),
-  revision: z._default(z.nullable(z.string()), null),
-  location: z.looseObject({
-    type: z.literal('S3'),
-    s3Location: z.looseObject({ bucketName: z.string(), objectKey: z.string() }),
-  }),
-});
-
-const jobSchema = z.looseObject({
-  id: z.string().check(z.minLength(1)),
-  accountId: z.string(),
-  data: z.looseObject({
-    actionConfiguration: z.looseObject({
-      configuration: z._default(z.record(z.string(), z.string()), {}),
-    }),
-    inputArtifacts: z._default(z.array(artifactSchema), []),
-    outputArtifacts: z._default(z.array(artifactSchema), []),
-    artifactCredentials: z.optional(
-      z.looseObject({
-        accessKeyId: z.string(),
-        secretAccessKey: z.string(),
-        sessionToken: z.string(),
-        expirationTime: z.optional(z.number()),
-      }),
-    ),
-    continuationToken: z.optional(z.string()),
-    encryptionKey: z.optional(z.looseObject({ id: z.string(), type: z.literal('KMS') })),
-    pipelineContext: z.optional(
-      z.looseObject({
-        pipelineName: z.optional(z.string()),
-        stage: z.optional(z.looseObject({ name: z.optional(z.string()) })),
-        action: z.optional(
-          z.looseObject({ name: z.optional(z.string()), actionExecutionId: z.optional(z.string()) }),
-        ),
-        pipelineArn: z.optional(z.string()),
-        pipelineExecutionId: z.optional(z.string()),
-      }),
-    ),
-  }),
-});
 
 /**
  * The raw Lambda event of a CodePipeline Invoke action (see field-notes section 1).
@@ -169,10 +127,10 @@ function parseEnvelope(event: unknown): Job<string | undefined> {
       `not a CodePipeline job event: missing "${JOB_EVENT_KEY}" (event keys: ${keys.length ? keys.join(', ') : 'none'}); is this function wired to a CodePipeline Invoke action?`,
     );
   }
-  const result = jobSchema.safeParse(raw);
+  const result = checkJobEnvelope(raw);
   if (!result.success) {
     throw new JobEventError(
-      `malformed CodePipeline job event: ${describeZodIssues(result.error.issues, raw, JOB_EVENT_KEY)}`,
+      `malformed CodePipeline job event: ${describeZodIssues(result.issues, raw, JOB_EVENT_KEY)}`,
     );
   }
   const { id, accountId, data } = result.data;
