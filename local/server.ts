@@ -133,8 +133,8 @@ export async function startServer(options: LocalServerOptions): Promise<LocalSer
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, options: LocalServerOptions): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
   if (req.headers['x-amz-target'] !== undefined) return handleApi(req, res, options);
+  const url = new URL(req.url ?? '/', 'http://localhost'); // API requests never need it
   if (url.pathname.startsWith('/_cpkit/')) return handleInternal(req, res, url, options.router);
   if (options.s3) return options.s3(req, res);
   req.resume();
@@ -205,7 +205,7 @@ function readBody(req: IncomingMessage, max: number, idleMs: number): Promise<Bu
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let timer = setTimeout(onIdle, idleMs);
+    const timer = setTimeout(onIdle, idleMs);
     function onIdle(): void {
       cleanup();
       reject(new ServiceError('RequestTimeoutException', `No request body data received for ${idleMs} ms`));
@@ -219,8 +219,7 @@ function readBody(req: IncomingMessage, max: number, idleMs: number): Promise<Bu
     }
     function onData(chunk: Buffer): void {
       size += chunk.length;
-      clearTimeout(timer);
-      timer = setTimeout(onIdle, idleMs);
+      timer.refresh(); // restart the idle timer without a new timer object per chunk
       if (size > max * DRAIN_FACTOR) {
         cleanup();
         reject(new Error('request body far over the limit'));

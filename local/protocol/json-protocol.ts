@@ -1,7 +1,10 @@
 import { ServiceError } from '../errors.js';
 import { checkDeclaredError, serializeError } from './errors.js';
+import { outputSerializer } from './output-serializer.js';
 import { serviceModel } from './service-model.js';
 import { validateInput } from './validate.js';
+
+export { serializeOutput } from './output-serializer.js';
 
 /** One request of the AWS JSON 1.1 protocol, as read off the wire. */
 export interface JsonRequest {
@@ -56,7 +59,7 @@ export async function handleJsonRequest(
     const op = serviceModel().operations[operation];
     const input = op.input ? validateInput(op.input.shape, body) : {};
     const output = await invoke(operation, input);
-    const payload = op.output ? serializeOutput(op.output.shape, output ?? {}) : {};
+    const payload = op.output ? outputSerializer(op.output.shape)(output ?? {}) : {};
     return respond(200, JSON.stringify(payload ?? {}), requestId, operation);
   } catch (err) {
     if (err instanceof ServiceError && operation) checkDeclaredError(operation, err.type);
@@ -106,54 +109,4 @@ function respond(status: number, body: string, requestId: string, operation?: st
       'x-amzn-RequestId': requestId,
     },
   };
-}
-
-/**
- * Serializes a handler's output by its shape: timestamps (a Date, an ISO string, or a number taken as
- * epoch seconds) -> epoch seconds (fractional allowed), blobs -> base64, null/undefined dropped, and
- * members the shape does not declare dropped (so internal fields never leak).
- */
-export function serializeOutput(shapeName: string, value: unknown): unknown {
-  const shape = serviceModel().shapes[shapeName];
-  if (value === null || value === undefined) return undefined;
-  switch (shape.type) {
-    case 'structure': {
-      if (typeof value !== 'object') return undefined;
-      const out: Record<string, unknown> = {};
-      for (const [name, ref] of Object.entries(shape.members ?? {})) {
-        const member = serializeOutput(ref.shape, (value as Record<string, unknown>)[name]);
-        if (member !== undefined) out[name] = member;
-      }
-      return out;
-    }
-    case 'list':
-      return Array.isArray(value)
-        ? value.map((item) => serializeOutput(shape.member!.shape, item) ?? null)
-        : undefined;
-    case 'map': {
-      if (typeof value !== 'object') return undefined;
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        const item = serializeOutput(shape.value!.shape, v);
-        if (item !== undefined) out[k] = item;
-      }
-      return out;
-    }
-    case 'timestamp':
-      return toEpochSeconds(value);
-    case 'blob':
-      return Buffer.isBuffer(value) ? value.toString('base64') : value;
-    default:
-      return value;
-  }
-}
-
-function toEpochSeconds(value: unknown): number | undefined {
-  if (value instanceof Date) return value.getTime() / 1000;
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string') {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? undefined : ms / 1000;
-  }
-  return undefined;
 }

@@ -164,6 +164,27 @@ function patternOf(pattern: string): RegExp {
   return re;
 }
 
+const SIZED: ReadonlySet<string> = new Set(['string', 'list', 'map', 'blob']);
+const NUMERIC: ReadonlySet<string> = new Set(['integer', 'long', 'float', 'double']);
+
+/** A structure's members (in model order) and required names, computed once per shape. */
+interface StructureInfo {
+  readonly members: readonly (readonly [string, string])[];
+  readonly required: ReadonlySet<string>;
+}
+const structures = new WeakMap<Shape, StructureInfo>();
+function structureInfo(shape: Shape): StructureInfo {
+  let info = structures.get(shape);
+  if (!info) {
+    info = {
+      members: Object.entries(shape.members ?? {}).map(([name, ref]) => [name, ref.shape] as const),
+      required: new Set(shape.required ?? []),
+    };
+    structures.set(shape, info);
+  }
+  return info;
+}
+
 function sizeOf(value: unknown): number {
   if (typeof value === 'string') return value.length;
   if (Array.isArray(value)) return value.length;
@@ -179,14 +200,14 @@ function failedConstraints(shape: Shape, value: unknown): string[] {
     if (shape.enum && !shape.enum.includes(value)) failed.push(enumText(shape));
     if (shape.pattern && !patternOf(shape.pattern).test(value)) failed.push(patternText(shape));
   }
-  if (['string', 'list', 'map', 'blob'].includes(shape.type)) {
+  if (SIZED.has(shape.type)) {
     const size = sizeOf(value);
     if (shape.max !== undefined && size > shape.max)
       failed.push(`Member must have length less than or equal to ${shape.max}`);
     if (shape.min !== undefined && size < shape.min)
       failed.push(`Member must have length greater than or equal to ${shape.min}`);
   }
-  if (['integer', 'long', 'float', 'double'].includes(shape.type) && typeof value === 'number') {
+  if (NUMERIC.has(shape.type) && typeof value === 'number') {
     if (shape.max !== undefined && value > shape.max)
       failed.push(`Member must have value less than or equal to ${shape.max}`);
     if (shape.min !== undefined && value < shape.min)
@@ -198,7 +219,7 @@ function failedConstraints(shape: Shape, value: unknown): string[] {
 /** Every constraint of a scalar element shape, as listed in "... must satisfy constraint: [...]". */
 function allConstraints(shape: Shape): string[] {
   const all: string[] = [];
-  const numeric = ['integer', 'long', 'float', 'double'].includes(shape.type);
+  const numeric = NUMERIC.has(shape.type);
   const word = numeric ? 'value' : 'length';
   if (shape.max !== undefined) all.push(`Member must have ${word} less than or equal to ${shape.max}`);
   if (shape.min !== undefined) all.push(`Member must have ${word} greater than or equal to ${shape.min}`);
@@ -258,15 +279,14 @@ function checkConstraints(
     out.push(violation(value, path, constraint, echo));
 
   if (shape.type === 'structure' && isPlainObject(value)) {
-    const required = new Set(shape.required ?? []);
-    for (const [name, ref] of Object.entries(shape.members ?? {})) {
+    const { members, required } = structureInfo(shape);
+    for (const [name, memberShape] of members) {
       const member = value[name];
-      const memberPath = join(path, name);
       if (member === undefined || member === null) {
-        if (required.has(name)) out.push(violation(null, memberPath, 'Member must not be null', echo));
+        if (required.has(name)) out.push(violation(null, join(path, name), 'Member must not be null', echo));
         continue;
       }
-      checkConstraints(ref.shape, member, memberPath, out, echo);
+      checkConstraints(memberShape, member, join(path, name), out, echo);
     }
     return;
   }
