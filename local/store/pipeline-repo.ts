@@ -1,6 +1,6 @@
 import type { PipelineDeclaration, PipelineSummary } from '@aws-sdk/client-codepipeline';
 import type { Db } from './database.js';
-import { stmt } from './statements.js';
+import { cachedRead, stmt } from './statements.js';
 
 /** Metadata kept beside each pipeline (GetPipeline `metadata`). */
 export interface PipelineMetadataRecord {
@@ -44,15 +44,21 @@ function metadataOf(row: PipelineRow): PipelineMetadataRecord {
  * if (p) console.log(p.declaration.version, p.metadata.pipelineArn);
  */
 export function getPipeline(db: Db, name: string, version?: number): StoredPipeline | undefined {
-  const row = stmt(db, 'SELECT * FROM pipelines WHERE name = ?').get(name) as PipelineRow | undefined;
-  if (!row) return undefined;
-  const v = version ?? row.current_version;
-  const stored = stmt(
-    db,
-    'SELECT declaration FROM pipeline_versions WHERE pipeline_name = ? AND version = ?',
-  ).get(name, v) as { declaration: string } | undefined;
-  if (!stored) return undefined;
-  return { declaration: JSON.parse(stored.declaration) as PipelineDeclaration, metadata: metadataOf(row) };
+  // Cached rows (the two point queries cost more than the parse); each caller gets fresh objects.
+  const found = cachedRead(db, `getPipeline\0${name}\0${version ?? ''}`, () => {
+    const row = stmt(db, 'SELECT * FROM pipelines WHERE name = ?').get(name) as PipelineRow | undefined;
+    if (!row) return undefined;
+    const stored = stmt(
+      db,
+      'SELECT declaration FROM pipeline_versions WHERE pipeline_name = ? AND version = ?',
+    ).get(name, version ?? row.current_version) as { declaration: string } | undefined;
+    return stored ? { row, declaration: stored.declaration } : undefined;
+  });
+  if (!found) return undefined;
+  return {
+    declaration: JSON.parse(found.declaration) as PipelineDeclaration,
+    metadata: metadataOf(found.row),
+  };
 }
 
 /**
@@ -101,10 +107,16 @@ export function listPipelineSummaries(
   afterName: string | undefined,
   limit: number,
 ): PipelineSummary[] {
-  const rows = stmt(db, 'SELECT * FROM pipelines WHERE name > ? ORDER BY name LIMIT ?').all(
-    afterName ?? '',
-    limit,
-  ) as PipelineRow[];
+  // Cached rows: reading and materializing a page of rows is most of ListPipelines' time.
+  const rows = cachedRead(
+    db,
+    `listPipelineSummaries\0${afterName ?? ''}\0${limit}`,
+    () =>
+      stmt(db, 'SELECT * FROM pipelines WHERE name > ? ORDER BY name LIMIT ?').all(
+        afterName ?? '',
+        limit,
+      ) as PipelineRow[],
+  );
   return rows.map((r) => ({
     name: r.name,
     version: r.current_version,

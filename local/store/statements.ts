@@ -15,3 +15,55 @@ export function stmt(db: Db, sql: string): Database.Statement {
   if (!s) cache.set(sql, (s = db.prepare(sql)));
   return s;
 }
+
+/**
+ * What changes whenever the content this handle can read may have changed:
+ * - `total_changes()`: rows inserted, updated or deleted through this handle (incremented as each statement
+ *   completes, so also by statements of a transaction that is later rolled back: a spurious change only);
+ * - `data_version`: commits by any other connection, in this or another process;
+ * - `schema_version`: DDL (a table dropped and re-created changes no row count).
+ */
+const STATE_SQL =
+  "SELECT total_changes() || ':' || d.data_version || ':' || s.schema_version " +
+  'FROM pragma_data_version d, pragma_schema_version s';
+/** Entries per handle before the cache starts over (bounds memory; 1,000 pipelines fit). */
+const MAX_READ_CACHE_ENTRIES = 2048;
+
+interface ReadCache {
+  state: string;
+  readonly entries: Map<string, unknown>;
+}
+const readCaches = new WeakMap<Db, ReadCache>();
+
+/**
+ * The result of `read()` for `key`, reused while the database is unchanged: every entry is dropped as soon
+ * as any row was written through `db`, another connection committed, or the schema changed (see STATE_SQL),
+ * so a hit returns exactly what `read()` would read now. Inside a transaction the cache is bypassed (its
+ * own uncommitted writes must be seen, and may be rolled back). Results are shared between callers: cache
+ * only plain data that nobody mutates (primitives, or objects frozen here), and build fresh objects from it.
+ *
+ * @example
+ * const row = cachedRead(db, `pipeline\0${name}`, () => stmt(db, 'SELECT * FROM pipelines WHERE name = ?').get(name));
+ */
+export function cachedRead<T>(db: Db, key: string, read: () => T): T {
+  if (db.inTransaction) return read();
+  const state = stmt(db, STATE_SQL).pluck().get() as string;
+  let cache = readCaches.get(db);
+  if (!cache) readCaches.set(db, (cache = { state, entries: new Map() }));
+  else if (cache.state !== state || cache.entries.size >= MAX_READ_CACHE_ENTRIES) {
+    cache.state = state;
+    cache.entries.clear();
+  }
+  if (cache.entries.has(key)) return cache.entries.get(key) as T;
+  const value = read();
+  cache.entries.set(key, freezeDeep(value));
+  return value;
+}
+
+function freezeDeep<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) freezeDeep(v);
+  }
+  return value;
+}
