@@ -21,6 +21,7 @@ import {
   paginateListPipelines,
   type PipelineDeclaration,
   type StageDeclaration,
+  type WebhookDefinition,
 } from '@aws-sdk/client-codepipeline';
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -288,46 +289,21 @@ describe('Webhooks and tags over the wire', () => {
     expect(
       (await failure(c.send(new RegisterWebhookWithThirdPartyCommand({ webhookName: 'none' })))).name,
     ).toBe('WebhookNotFoundException');
+    /** The error name PutWebhook answers for hook-1's definition with `changes`. */
+    const putWebhookFailure = async (changes: Partial<WebhookDefinition>) =>
+      (await failure(c.send(new PutWebhookCommand({ webhook: { ...put.webhook!.definition!, ...changes } }))))
+        .name;
     expect(
-      (
-        await failure(
-          c.send(
-            new PutWebhookCommand({
-              webhook: {
-                ...put.webhook!.definition!,
-                targetPipeline: 'none',
-                authenticationConfiguration: { SecretToken: 'x' },
-              },
-            }),
-          ),
-        )
-      ).name,
+      await putWebhookFailure({ targetPipeline: 'none', authenticationConfiguration: { SecretToken: 'x' } }),
     ).toBe('PipelineNotFoundException');
+    expect(await putWebhookFailure({ authenticationConfiguration: {} })).toBe(
+      'InvalidWebhookAuthenticationParametersException',
+    );
     expect(
-      (
-        await failure(
-          c.send(
-            new PutWebhookCommand({
-              webhook: { ...put.webhook!.definition!, authenticationConfiguration: {} },
-            }),
-          ),
-        )
-      ).name,
-    ).toBe('InvalidWebhookAuthenticationParametersException');
-    expect(
-      (
-        await failure(
-          c.send(
-            new PutWebhookCommand({
-              webhook: {
-                ...put.webhook!.definition!,
-                authenticationConfiguration: { SecretToken: 'x' },
-                filters: [{ jsonPath: 'nope' }],
-              },
-            }),
-          ),
-        )
-      ).name,
+      await putWebhookFailure({
+        authenticationConfiguration: { SecretToken: 'x' },
+        filters: [{ jsonPath: 'nope' }],
+      }),
     ).toBe('InvalidWebhookFilterPatternException');
 
     const arn = `${ARN}webhook:hook-1`;
