@@ -82,6 +82,11 @@ export function startPipelineExecution(
     pipelineName: input.name!,
     variables: input.variables?.map((v) => ({ name: v.name!, value: v.value! })),
     clientRequestToken: input.clientRequestToken,
+    sourceRevisions: input.sourceRevisions?.map((r) => ({
+      actionName: r.actionName!,
+      revisionType: r.revisionType!,
+      revisionValue: r.revisionValue!,
+    })),
     triggerType: 'StartPipelineExecution',
     triggerDetail: callerArn(ctx),
   });
@@ -213,6 +218,9 @@ export function rollbackStage(input: RollbackStageInput, ctx: ApiContext): Rollb
   return { pipelineExecutionId: id };
 }
 
+/** The revision type a PutActionRevision's revisionId is for, by source provider (else COMMIT_ID). */
+const REVISION_TYPE: Record<string, string> = { S3: 'S3_OBJECT_VERSION_ID', ECR: 'IMAGE_DIGEST' };
+
 /** PutActionRevision: a new revision of a source action starts an execution (trigger PutActionRevision). */
 export function putActionRevision(input: PutActionRevisionInput, ctx: ApiContext): PutActionRevisionOutput {
   const stored = requirePipeline(ctx, input.pipelineName!);
@@ -222,7 +230,8 @@ export function putActionRevision(input: PutActionRevisionInput, ctx: ApiContext
       'StageNotFoundException',
       `Stage ${input.stageName} was not found in pipeline ${input.pipelineName}`,
     );
-  if (!stage.actions?.some((a) => a.name === input.actionName)) {
+  const action = stage.actions?.find((a) => a.name === input.actionName);
+  if (!action) {
     throw serviceError(
       'ActionNotFoundException',
       `Action ${input.actionName} was not found in stage ${input.stageName}`,
@@ -249,6 +258,18 @@ export function putActionRevision(input: PutActionRevisionInput, ctx: ApiContext
     pipelineName: input.pipelineName!,
     triggerType: 'PutActionRevision',
     triggerDetail: `${input.actionName}:${revision.revisionId}`,
+    // the new revision is what this execution's source action reads (for S3: the object version id)
+    ...(action.actionTypeId?.category === 'Source'
+      ? {
+          sourceRevisions: [
+            {
+              actionName: action.name!,
+              revisionType: REVISION_TYPE[action.actionTypeId.provider!] ?? 'COMMIT_ID',
+              revisionValue: revision.revisionId!,
+            },
+          ],
+        }
+      : {}),
   });
   return { newRevision: true, pipelineExecutionId: id };
 }

@@ -12,7 +12,9 @@ import {
   listActiveExecutions,
   updateExecution,
   type ExecutionRow,
+  type RequestedRevision,
 } from '../store/execution-repo.js';
+import { checkRequestedRevisions } from './requested-revisions.js';
 import {
   getActionRun,
   listInProgressActionRuns,
@@ -87,6 +89,8 @@ export interface StartExecutionRequest {
   readonly clientRequestToken?: string;
   readonly triggerType?: string;
   readonly triggerDetail?: string;
+  /** Source revisions to use instead of the newest (StartPipelineExecution `sourceRevisions`). */
+  readonly sourceRevisions?: readonly RequestedRevision[];
 }
 
 /**
@@ -188,6 +192,7 @@ export class ExecutionEngine {
       if (existing) return existing.id;
     }
     const variables = resolvePipelineVariables(decl, request.variables);
+    checkRequestedRevisions(decl, request.sourceRevisions ?? []);
     const id = randomUUID();
     this.commit(() => {
       const exec = insertExecution(this.options.db, {
@@ -199,6 +204,7 @@ export class ExecutionEngine {
         triggerDetail: request.triggerDetail ?? `arn:aws:iam::${this.options.accountId}:root`,
         variables,
         clientRequestToken: request.clientRequestToken,
+        requestedRevisions: request.sourceRevisions,
         now: this.clock.now(),
       });
       return [pipelineEvent(exec, 'STARTED'), ...this.advanceEffects(id)];

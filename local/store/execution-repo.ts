@@ -23,6 +23,13 @@ export interface SourceRevisionRecord {
   readonly revisionUrl?: string;
 }
 
+/** A source revision an execution was asked to use (the model's SourceRevisionOverride). */
+export interface RequestedRevision {
+  readonly actionName: string;
+  readonly revisionType: string;
+  readonly revisionValue: string;
+}
+
 /** One pipeline execution as stored. */
 export interface ExecutionRow {
   readonly id: string;
@@ -37,6 +44,7 @@ export interface ExecutionRow {
   readonly triggerDetail: string | null;
   readonly variables: ResolvedVariable[];
   readonly sourceRevisions: SourceRevisionRecord[];
+  readonly requestedRevisions: RequestedRevision[];
   readonly clientRequestToken: string | null;
   /** Index of the stage the execution runs in or waits to enter; the stage count when all are done. */
   readonly nextStageIndex: number;
@@ -83,6 +91,7 @@ function toExecution(r: Record<string, any>): ExecutionRow {
     triggerDetail: r.trigger_detail,
     variables: JSON.parse(r.variables),
     sourceRevisions: JSON.parse(r.source_revisions),
+    requestedRevisions: JSON.parse(r.requested_revisions ?? '[]'),
     clientRequestToken: r.client_request_token,
     nextStageIndex: r.next_stage_index,
     waitingSince: r.waiting_since,
@@ -119,6 +128,8 @@ export interface NewExecution {
   readonly triggerDetail?: string;
   readonly variables: ResolvedVariable[];
   readonly clientRequestToken?: string;
+  /** Source revisions to use instead of the newest (StartPipelineExecution sourceRevisions). */
+  readonly requestedRevisions?: readonly RequestedRevision[];
   readonly nextStageIndex?: number;
   readonly rollbackStage?: string;
   readonly rollbackTargetId?: string;
@@ -136,8 +147,8 @@ export function insertExecution(db: Db, e: NewExecution): ExecutionRow {
     db,
     `INSERT INTO executions (id, pipeline_name, pipeline_version, seq, status, execution_mode, execution_type,
       trigger_type, trigger_detail, variables, client_request_token, next_stage_index, waiting_since,
-      rollback_stage, rollback_target_id, created_at, updated_at)
-     VALUES (?, ?, ?, ?, 'InProgress', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      rollback_stage, rollback_target_id, created_at, updated_at, requested_revisions)
+     VALUES (?, ?, ?, ?, 'InProgress', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     e.id,
     e.pipelineName,
@@ -155,6 +166,7 @@ export function insertExecution(db: Db, e: NewExecution): ExecutionRow {
     e.rollbackTargetId ?? null,
     e.now,
     e.now,
+    JSON.stringify(e.requestedRevisions ?? []),
   );
   return getExecution(db, e.id)!;
 }

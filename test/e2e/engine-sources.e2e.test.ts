@@ -1,9 +1,10 @@
 import {
   CreatePipelineCommand,
+  PutActionRevisionCommand,
   StartPipelineExecutionCommand,
   type ActionDeclaration,
 } from '@aws-sdk/client-codepipeline';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +13,9 @@ import { parseSourceDirs } from '../../local/engine/action-runners/local-folder-
 import {
   ARTIFACT_BUCKET,
   actionsOf,
+  createPipeline,
   invoke,
+  SOURCE_BUCKET,
   startEngineTestServer,
   waitForExecution,
 } from '../helpers/engine-e2e.js';
@@ -107,5 +110,106 @@ describe('--source-dir: source providers read from local folders (e2e)', () => {
     const done = await waitForExecution(local.client, 'unmapped-src', id);
     expect(done.status).toBe('Failed');
     expect(done.statusSummary).toContain('--source-dir CodeCommit=DIR');
+  });
+});
+
+describe('Requested source revisions: PutActionRevision and StartPipelineExecution sourceRevisions (e2e)', () => {
+  async function artifactBody(pipeline: string, id: string): Promise<string> {
+    const location = (await actionsOf(local.client, pipeline, id)).Source.output!.outputArtifacts![0]
+      .s3location!;
+    const s3 = new S3Client({
+      endpoint: local.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    const object = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+    const body = await object.Body!.transformToString();
+    s3.destroy();
+    return body;
+  }
+
+  it('runs the S3 source action on the object version a PutActionRevision or sourceRevisions names', async () => {
+    // Prepare: a versioned source bucket with two versions of the object, the newest being "new"
+    const s3 = new S3Client({
+      endpoint: local.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    await s3.send(
+      new PutBucketVersioningCommand({
+        Bucket: SOURCE_BUCKET,
+        VersioningConfiguration: { Status: 'Enabled' },
+      }),
+    );
+    const oldVersion = (
+      await s3.send(new PutObjectCommand({ Bucket: SOURCE_BUCKET, Key: 'rev.zip', Body: 'old' }))
+    ).VersionId!;
+    await s3.send(new PutObjectCommand({ Bucket: SOURCE_BUCKET, Key: 'rev.zip', Body: 'new' }));
+    s3.destroy();
+    await createPipeline(local.client, 'rev-p', [{ name: 'Deploy', actions: [invoke('Run', 'succeed')] }], {
+      sourceKey: 'rev.zip',
+    });
+    // Act
+    const put = await local.client.send(
+      new PutActionRevisionCommand({
+        pipelineName: 'rev-p',
+        stageName: 'Source',
+        actionName: 'Source',
+        actionRevision: { revisionId: oldVersion, revisionChangeId: oldVersion, created: new Date() },
+      }),
+    );
+    const byRevision = await waitForExecution(local.client, 'rev-p', put.pipelineExecutionId!);
+    const latest = (await local.client.send(new StartPipelineExecutionCommand({ name: 'rev-p' })))
+      .pipelineExecutionId!;
+    await waitForExecution(local.client, 'rev-p', latest);
+    const pinned = (
+      await local.client.send(
+        new StartPipelineExecutionCommand({
+          name: 'rev-p',
+          sourceRevisions: [
+            { actionName: 'Source', revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: oldVersion },
+          ],
+        }),
+      )
+    ).pipelineExecutionId!;
+    await waitForExecution(local.client, 'rev-p', pinned);
+    // Assess
+    expect(byRevision.status).toBe('Succeeded');
+    expect(byRevision.artifactRevisions?.[0]?.revisionId).toBe(oldVersion);
+    expect(await artifactBody('rev-p', put.pipelineExecutionId!)).toBe('old');
+    expect(await artifactBody('rev-p', latest)).toBe('new');
+    expect(await artifactBody('rev-p', pinned)).toBe('old');
+  });
+
+  it('fails on a version that does not exist and rejects revision types the provider does not take', async () => {
+    const missing = (
+      await local.client.send(
+        new StartPipelineExecutionCommand({
+          name: 'rev-p',
+          sourceRevisions: [
+            { actionName: 'Source', revisionType: 'S3_OBJECT_VERSION_ID', revisionValue: 'nope' },
+          ],
+        }),
+      )
+    ).pipelineExecutionId!;
+    const done = await waitForExecution(local.client, 'rev-p', missing);
+    const wrongType = local.client.send(
+      new StartPipelineExecutionCommand({
+        name: 'rev-p',
+        sourceRevisions: [{ actionName: 'Source', revisionType: 'COMMIT_ID', revisionValue: 'abc' }],
+      }),
+    );
+    const unknownAction = local.client.send(
+      new StartPipelineExecutionCommand({
+        name: 'rev-p',
+        sourceRevisions: [{ actionName: 'Nope', revisionType: 'S3_OBJECT_KEY', revisionValue: 'x.zip' }],
+      }),
+    );
+    expect(done.status).toBe('Failed');
+    expect(done.statusSummary).toContain('Version nope of s3://');
+    await expect(wrongType).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(unknownAction).rejects.toMatchObject({ name: 'ValidationException' });
   });
 });

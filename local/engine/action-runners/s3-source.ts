@@ -1,4 +1,5 @@
 import type { ActionRunRow } from '../../store/action-run-repo.js';
+import { getExecution } from '../../store/execution-repo.js';
 import { describeError, type ActionRunner, type RunnerContext } from './runner.js';
 
 /**
@@ -23,7 +24,13 @@ export class S3SourceRunner implements ActionRunner {
   private async run(run: ActionRunRow): Promise<void> {
     const config = run.resolvedConfiguration ?? {};
     const bucket = config.S3Bucket;
-    const key = config.S3ObjectKey;
+    // StartPipelineExecution sourceRevisions / PutActionRevision: a given object version (or key) of this action
+    const requested = getExecution(this.ctx.db, run.executionId)?.requestedRevisions.find(
+      (r) => r.actionName === run.actionName,
+    );
+    const key = requested?.revisionType === 'S3_OBJECT_KEY' ? requested.revisionValue : config.S3ObjectKey;
+    const versionId =
+      requested?.revisionType === 'S3_OBJECT_VERSION_ID' ? requested.revisionValue : undefined;
     const fail = (message: string, code = 'JobFailed'): void =>
       this.ctx.commit(() => {
         this.ctx.complete(run.id, {
@@ -39,7 +46,13 @@ export class S3SourceRunner implements ActionRunner {
         'ConfigurationError',
       );
     try {
-      const object = await this.ctx.artifacts.readObject(bucket, key);
+      const object = await this.ctx.artifacts.readObject(bucket, key, versionId);
+      if (!object && versionId) {
+        return fail(
+          `Version ${versionId} of s3://${bucket}/${key} (the requested source revision) does not exist in the artifact store`,
+          'RevisionUnavailable',
+        );
+      }
       if (!object) {
         return fail(
           `The object s3://${bucket}/${key} does not exist in the artifact store: upload it first (for example aws s3 cp file.zip s3://${bucket}/${key} --endpoint-url <engine>)`,

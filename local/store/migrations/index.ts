@@ -2,6 +2,7 @@ import { migration001Pipelines } from './001-pipelines.js';
 import { migration020Executions } from './020-executions.js';
 import { migration021ReadIndexes } from './021-read-indexes.js';
 import { migration022StageConditions } from './022-stage-conditions.js';
+import { migration023RequestedRevisions } from './023-requested-revisions.js';
 import { migration040CustomJobs } from './040-custom-jobs.js';
 /**
  * Versioned schema migrations, applied in key order, each once, each in one transaction.
@@ -15,5 +16,6 @@ export const migrations: Record<string, string> = {
   '020-executions': migration020Executions,
   '021-read-indexes': migration021ReadIndexes,
   '022-stage-conditions': migration022StageConditions,
+  '023-requested-revisions': migration023RequestedRevisions,
   '040-custom-jobs': migration040CustomJobs,
 };
