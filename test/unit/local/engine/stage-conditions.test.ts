@@ -124,6 +124,35 @@ describe('Function: evaluateStageCondition (through the engine)', () => {
     expect(() => t.engine.overrideStageCondition('p', 'Deploy', id, 'BEFORE_ENTRY')).toThrow(ServiceError);
   });
 
+  it('lets OverrideStageCondition through a waiting success condition: the stage then succeeds', () => {
+    t = createTestEngine([
+      pipeline({ onSuccess: { conditions: [{ rules: [windowRule('* * * ? * * 2199')] }] } }),
+    ]);
+    const id = t.engine.startExecution({ pipelineName: 'p' });
+    t.engine.completeAction(t.running(id, 'Src').id, ok);
+    t.engine.completeAction(t.running(id, 'Run').id, ok);
+    const whileWaiting = stageStatuses(id).Deploy;
+    t.engine.overrideStageCondition('p', 'Deploy', id, 'ON_SUCCESS');
+    expect(whileWaiting).toBe('InProgress');
+    expect(stageStatuses(id).Deploy).toBe('Succeeded');
+    expect(t.running(id, 'Last')).toBeDefined();
+  });
+
+  it('evaluates a waiting condition again after a restart (its timer is re-armed by resume)', async () => {
+    const decl = pipeline({ beforeEntry: { conditions: [{ rules: [windowRule('* * 23 ? * * *')] }] } });
+    t = createTestEngine([decl]);
+    const id = t.engine.startExecution({ pipelineName: 'p' });
+    t.engine.completeAction(t.running(id, 'Src').id, ok);
+    const db = t.db;
+    await t.close();
+    t = createTestEngine([decl], {}, db);
+    t.engine.resume();
+    const afterResume = t.runs(id).length;
+    t.clock.advance(47 * 60_000);
+    expect(afterResume).toBe(1);
+    expect(t.running(id, 'Run')).toBeDefined();
+  });
+
   it('cancels a waiting condition when its execution is stopped', () => {
     t = createTestEngine([
       pipeline({ beforeEntry: { conditions: [{ rules: [windowRule('* * * ? * * 2199')] }] } }),
