@@ -4,7 +4,7 @@ import type {
   WebhookDefinition,
 } from '@aws-sdk/client-codepipeline';
 import { expect } from 'vitest';
-import { ROLE_ARN, approval, s3Source } from './pipeline-fixtures.js';
+import { ROLE_ARN, approval, s3Source, validPipeline } from './pipeline-fixtures.js';
 
 /**
  * The one scenario every real client drives (aws CLI v1 and v2, boto3 current and old): custom action
@@ -117,16 +117,14 @@ export function scenarioPipeline(mode: ScenarioMode, name = 'rc-a'): PipelineDec
   } as PipelineDeclaration;
 }
 
+/** The valid fixture pipeline with a manual approval as its second stage. */
 function simplePipeline(name: string): PipelineDeclaration {
-  return {
-    name,
-    roleArn: ROLE_ARN,
-    artifactStore: { type: 'S3', location: 'artifact-bucket' },
+  return validPipeline(name, {
     stages: [
       { name: 'Source', actions: [s3Source()] },
       { name: 'Gate', actions: [approval('Approve')] },
     ],
-  };
+  });
 }
 
 function webhook(patch: Partial<WebhookDefinition> = {}): WebhookDefinition {
