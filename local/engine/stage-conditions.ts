@@ -137,17 +137,19 @@ export function evaluateStageCondition(
     const declared = condition.rules.find((r) => r.name === ruleRun.ruleName)!;
     const verdict = evaluateRule(declared, ruleRun.resolvedConfiguration, ctx.now, ctx.simulate ?? {});
     const failed = verdict.status === 'Failed';
-    updateRuleRun(
-      ctx.db,
-      ruleRun.id,
-      {
-        status: verdict.status,
-        summary: verdict.summary,
-        errorCode: failed ? (verdict.errorCode ?? 'JobFailed') : null,
-        errorMessage: failed ? verdict.summary : null,
-      },
-      ctx.now,
-    );
+    const unchanged = verdict.status === 'InProgress' && ruleRun.summary === verdict.summary;
+    if (!unchanged)
+      updateRuleRun(
+        ctx.db,
+        ruleRun.id,
+        {
+          status: verdict.status,
+          summary: verdict.summary,
+          errorCode: failed ? (verdict.errorCode ?? 'JobFailed') : null,
+          errorMessage: failed ? verdict.summary : null,
+        },
+        ctx.now,
+      );
     if (failed) failure = `Rule ${ruleRun.ruleName} failed: ${verdict.summary}`;
     if (verdict.recheckAt !== undefined) recheckAt = Math.min(recheckAt ?? Infinity, verdict.recheckAt);
   }
