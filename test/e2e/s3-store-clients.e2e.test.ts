@@ -22,19 +22,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Service } from '../../local/s3/index.js';
+import { pythonClientEnv } from '../helpers/real-client-runners.js';
 import { bundleS3StoreServer, startS3Store, type StartedS3Store } from '../helpers/s3-store.js';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-const cliEnv = {
-  ...process.env,
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-};
+const cliEnv = pythonClientEnv();
 
 describe('S3 store with the aws CLI and boto3', () => {
   let s3: StartedS3Store;

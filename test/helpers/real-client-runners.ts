@@ -9,8 +9,14 @@ import type { Output, ScenarioFiles, ScenarioStep } from './real-client-scenario
 
 const run = promisify(execFile);
 
-/** Environment for the Python clients: dummy credentials, no config files, no pager, no retries. */
-export function clientEnv(): NodeJS.ProcessEnv {
+/**
+ * Environment for the Python clients (aws CLI, boto3): this process's, with dummy credentials, us-east-1 and
+ * no config files, so that nothing on the machine changes what they send.
+ *
+ * @example
+ * await run('aws', ['s3', 'ls', '--endpoint-url', endpoint], { env: pythonClientEnv() });
+ */
+export function pythonClientEnv(): NodeJS.ProcessEnv {
   return {
     ...process.env,
     AWS_ACCESS_KEY_ID: 'test',
@@ -18,9 +24,12 @@ export function clientEnv(): NodeJS.ProcessEnv {
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-    AWS_MAX_ATTEMPTS: '1',
   };
+}
+
+/** {@link pythonClientEnv} with no pager and no retries (each step answers once). */
+export function clientEnv(): NodeJS.ProcessEnv {
+  return { ...pythonClientEnv(), AWS_PAGER: '', AWS_MAX_ATTEMPTS: '1' };
 }
 
 /** What one step showed: its output on success, or the client's error code (and exit code for the CLI). */
