@@ -38,25 +38,31 @@ const readCaches = new WeakMap<Db, ReadCache>();
 /**
  * The result of `read()` for `key`, reused while the database is unchanged: every entry is dropped as soon
  * as any row was written through `db`, another connection committed, or the schema changed (see STATE_SQL),
- * so a hit returns exactly what `read()` would read now. Inside a transaction the cache is bypassed (its
- * own uncommitted writes must be seen, and may be rolled back). Results are shared between callers: cache
+ * so a hit returns exactly what `read()` would read now. Inside a transaction entries are only used, never
+ * filled (its own uncommitted writes may be rolled back). Results are shared between callers: cache
  * only plain data that nobody mutates (primitives, or objects frozen here), and build fresh objects from it.
  *
  * @example
  * const row = cachedRead(db, `pipeline\0${name}`, () => stmt(db, 'SELECT * FROM pipelines WHERE name = ?').get(name));
  */
 export function cachedRead<T>(db: Db, key: string, read: () => T): T {
-  if (db.inTransaction) return read();
   const state = stmt(db, STATE_SQL).pluck().get() as string;
-  let cache = readCaches.get(db);
-  if (!cache) readCaches.set(db, (cache = { state, entries: new Map() }));
+  const cache = readCaches.get(db);
+  // Inside a transaction an entry filled outside it is still exact while the state is unchanged (no write
+  // of this transaction yet, no commit seen from elsewhere), but nothing is filled: a fill could include
+  // this transaction's own writes, which a rollback undoes without changing the state.
+  if (db.inTransaction) {
+    return cache?.state === state && cache.entries.has(key) ? (cache.entries.get(key) as T) : read();
+  }
+  if (!cache) readCaches.set(db, { state, entries: new Map() });
   else if (cache.state !== state || cache.entries.size >= MAX_READ_CACHE_ENTRIES) {
     cache.state = state;
     cache.entries.clear();
   }
-  if (cache.entries.has(key)) return cache.entries.get(key) as T;
+  const entries = readCaches.get(db)!.entries;
+  if (entries.has(key)) return entries.get(key) as T;
   const value = read();
-  cache.entries.set(key, freezeDeep(value));
+  entries.set(key, freezeDeep(value));
   return value;
 }
 

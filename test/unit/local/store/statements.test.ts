@@ -83,6 +83,18 @@ describe('Function: cachedRead', () => {
     expect(count()).toBe(0);
   });
 
+  it('uses an entry filled before a read-only transaction inside it', () => {
+    // Prepare
+    count();
+
+    // Act
+    const inside = db.transaction(() => count())();
+
+    // Assess
+    expect(inside).toBe(0);
+    expect(reads).toBe(1);
+  });
+
   it('reads again after a table is dropped and re-created empty', () => {
     // Prepare
     db.exec('INSERT INTO t VALUES (1)');
