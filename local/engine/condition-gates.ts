@@ -7,6 +7,7 @@ import {
   type ConditionKind,
 } from '../store/condition-run-repo.js';
 import {
+  countStageRetries,
   getExecution,
   getLatestStageRun,
   insertStageRun,
@@ -119,7 +120,8 @@ export function failStage(
   }
   updateStageRunStatus(ctx.db, exec.id, stage.name!, stageRun.attempt, 'Failed', ctx.now);
   effects.push(stageEvent(exec, stage.name!, 'FAILED', stageRun.attempt));
-  if (engage === 'RETRY' && stageRun.attempt === 1) {
+  // one automatic retry per stage of an execution (RetryStageMetadata: "One attempt is allowed")
+  if (engage === 'RETRY' && countStageRetries(ctx.db, exec.id, stage.name!).automated === 0) {
     const attempt = stageRun.attempt + 1;
     insertStageRun(
       ctx.db,
@@ -129,6 +131,7 @@ export function failStage(
         stageIndex: stageRun.stageIndex,
         attempt,
         retryMode: onFailure?.retryConfiguration?.retryMode ?? 'FAILED_ACTIONS',
+        retryTrigger: 'AutomatedStageRetry',
         status: 'InProgress',
       },
       ctx.now,

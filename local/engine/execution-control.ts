@@ -145,6 +145,7 @@ export function retryStage(
       stageIndex: index,
       attempt: stageRun.attempt + 1,
       retryMode: mode,
+      retryTrigger: 'ManualStageRetry',
       status: 'InProgress',
     },
     ctx.now,

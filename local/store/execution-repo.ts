@@ -65,6 +65,8 @@ export interface StageRunRow {
   readonly stageIndex: number;
   readonly attempt: number;
   readonly retryMode: 'FAILED_ACTIONS' | 'ALL_ACTIONS' | null;
+  /** Who retried the stage into this attempt (none for a first attempt). */
+  readonly retryTrigger?: 'AutomatedStageRetry' | 'ManualStageRetry' | null;
   readonly status: StageStatus;
   readonly createdAt: number;
   readonly updatedAt: number;
@@ -111,6 +113,7 @@ function toStageRun(r: Record<string, any>): StageRunRow {
     stageIndex: r.stage_index,
     attempt: r.attempt,
     retryMode: r.retry_mode,
+    retryTrigger: r.retry_trigger ?? null,
     status: r.status,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -244,6 +247,20 @@ export function updateExecution(db: Db, id: string, patch: ExecutionPatch, now: 
   db.prepare(`UPDATE executions SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
 }
 
+/** How many attempts of an execution's stage each kind of retry started (RetryStageMetadata). */
+export function countStageRetries(
+  db: Db,
+  executionId: string,
+  stageName: string,
+): { automated: number; manual: number } {
+  const r = stmt(
+    db,
+    `SELECT SUM(retry_trigger = 'AutomatedStageRetry') AS automated, SUM(retry_trigger = 'ManualStageRetry') AS manual
+     FROM stage_runs WHERE execution_id = ? AND stage_name = ?`,
+  ).get(executionId, stageName) as { automated: number | null; manual: number | null };
+  return { automated: r.automated ?? 0, manual: r.manual ?? 0 };
+}
+
 /** Inserts a stage attempt. */
 export function insertStageRun(
   db: Db,
@@ -253,8 +270,8 @@ export function insertStageRun(
   stmt(
     db,
     `INSERT INTO stage_runs (execution_id, stage_name, stage_index, attempt, retry_mode, status, created_at, updated_at,
-       pipeline_name)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT pipeline_name FROM executions WHERE id = ?))`,
+       pipeline_name, retry_trigger)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT pipeline_name FROM executions WHERE id = ?), ?)`,
   ).run(
     run.executionId,
     run.stageName,
@@ -265,6 +282,7 @@ export function insertStageRun(
     now,
     now,
     run.executionId,
+    run.retryTrigger ?? null,
   );
   return { ...run, createdAt: now, updatedAt: now };
 }

@@ -179,6 +179,11 @@ describe('V2 stage conditions (e2e, real SDK)', () => {
     const state = await local.client.send(new GetPipelineStateCommand({ name: 'cond-retry' }));
     expect(done.status).toBe('Succeeded');
     expect(state.stageStates?.[1]?.actionStates?.[0]?.latestExecution?.status).toBe('Succeeded');
+    expect(state.stageStates?.[1]?.retryStageMetadata).toEqual({
+      autoStageRetryAttempt: 1,
+      manualStageRetryAttempt: 0,
+      latestRetryTrigger: 'AutomatedStageRetry',
+    });
   });
 
   it('rejects invalid condition declarations with InvalidStageDeclarationException', async () => {

@@ -3,6 +3,7 @@ import { migration020Executions } from './020-executions.js';
 import { migration021ReadIndexes } from './021-read-indexes.js';
 import { migration022StageConditions } from './022-stage-conditions.js';
 import { migration023RequestedRevisions } from './023-requested-revisions.js';
+import { migration024StageRetryTrigger } from './024-stage-retry-trigger.js';
 import { migration040CustomJobs } from './040-custom-jobs.js';
 /**
  * Versioned schema migrations, applied in key order, each once, each in one transaction.
@@ -17,5 +18,6 @@ export const migrations: Record<string, string> = {
   '021-read-indexes': migration021ReadIndexes,
   '022-stage-conditions': migration022StageConditions,
   '023-requested-revisions': migration023RequestedRevisions,
+  '024-stage-retry-trigger': migration024StageRetryTrigger,
   '040-custom-jobs': migration040CustomJobs,
 };

@@ -5,7 +5,12 @@ import {
   latestConditionRunOfExecution,
   listRuleRunsOfPipeline,
 } from '../../../../local/store/condition-run-repo.js';
-import { getExecution, listExecutions, listLatestStageRuns } from '../../../../local/store/execution-repo.js';
+import {
+  countStageRetries,
+  getExecution,
+  listExecutions,
+  listLatestStageRuns,
+} from '../../../../local/store/execution-repo.js';
 import {
   createTestEngine,
   testPipeline,
@@ -189,6 +194,7 @@ describe('Function: evaluateStageCondition (through the engine)', () => {
     t.engine.completeAction(retried.id, failed);
     expect(retried.stageAttempt).toBe(2);
     expect(t.status(id)).toBe('Failed');
+    expect(countStageRetries(t.db, id, 'Deploy')).toEqual({ automated: 1, manual: 0 });
   });
 
   it('rolls a failed stage back to the last successful execution with onFailure result ROLLBACK', () => {
