@@ -57,7 +57,7 @@ function describeIssue(issue: $ZodIssue, input: unknown, inputKnown: boolean): s
     case 'unrecognized_keys':
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
     case 'not_multiple_of':
-      return `must be a multiple of ${String(issue.divisor)}`;
+      return issue.divisor === 1 ? 'must be an integer' : `must be a multiple of ${String(issue.divisor)}`;
     default:
       return issue.message && issue.message !== 'Invalid input' ? issue.message : 'invalid value';
   }

@@ -94,6 +94,7 @@ describe('Function: handler (http-check)', () => {
         { url: `${harness.target.url}/health`, expectStatus: 42 },
         /UserParameters\.expectStatus: must be >= 100/,
       ],
+      [{ url: `${harness.target.url}/health`, retries: 1.5 }, /UserParameters\.retries: must be an integer$/],
       [
         { url: `${harness.target.url}/health`, retries: 'two' },
         /UserParameters\.retries: expected number, received string/,
