@@ -3,8 +3,9 @@
  *
  * Written out by hand rather than as a zod schema: the job envelope needs arrays, records, literals and
  * nullables, which a handler's own UserParameters schema rarely does, and as a zod schema they put about
- * 5 kB into every handler bundle (bench/ bundle-size). The issues it returns have the shape of zod's, so
- * `describeZodIssues` words them the same way as every other validation message of the toolkit.
+ * 5 kB into every handler bundle (bench/ bundle-size). The issues it returns have the shape of zod's
+ * (without `message`, which `describeZodIssues` does not read for these codes), so they are worded the
+ * same way as every other validation message of the toolkit.
  */
 import type { $ZodIssue } from 'zod/v4/core';
 import type { Artifact, ArtifactCredentials, EncryptionKey, PipelineContext } from './types.js';
@@ -35,7 +36,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function wrongType(expected: string, path: Path, issues: $ZodIssue[]): undefined {
-  issues.push({ code: 'invalid_type', expected, path, message: 'Invalid input' } as $ZodIssue);
+  issues.push({ code: 'invalid_type', expected, path } as $ZodIssue);
   return undefined;
 }
 
@@ -50,7 +51,6 @@ const string =
         minimum: minLength,
         inclusive: true,
         path,
-        message: 'Too small',
       } as $ZodIssue);
     }
     return v;
@@ -62,7 +62,7 @@ const number: Check = (v, path, issues) =>
 const literal =
   (value: string): Check =>
   (v, path, issues) => {
-    if (v !== value) issues.push({ code: 'invalid_value', values: [value], path, message: '' } as $ZodIssue);
+    if (v !== value) issues.push({ code: 'invalid_value', values: [value], path } as $ZodIssue);
     return v;
   };
 
@@ -78,16 +78,11 @@ const array =
       ? Array.from(v, (x, i) => item(x, [...path, i], issues))
       : wrongType('array', path, issues);
 
+/** An absent value passes; `fallback` (when given) replaces it with a fresh default. */
 const optional =
-  (inner: Check): Check =>
+  (inner: Check, fallback?: () => unknown): Check =>
   (v, path, issues) =>
-    v === undefined ? undefined : inner(v, path, issues);
-
-/** `fallback` replaces an absent value (a fresh copy each time). */
-const withDefault =
-  (inner: Check, fallback: () => unknown): Check =>
-  (v, path, issues) =>
-    v === undefined ? fallback() : inner(v, path, issues);
+    v === undefined ? fallback?.() : inner(v, path, issues);
 
 /** An object whose listed members are checked and whose other members are kept as they are. */
 const looseObject =
@@ -104,7 +99,7 @@ const looseObject =
 
 const artifact = looseObject({
   name: string(),
-  revision: withDefault(
+  revision: optional(
     (v, path, issues) => (v === null ? null : string()(v, path, issues)),
     () => null,
   ),
@@ -120,9 +115,9 @@ const job = looseObject({
   id: string(1),
   accountId: string(),
   data: looseObject({
-    actionConfiguration: looseObject({ configuration: withDefault(stringRecord, () => ({})) }),
-    inputArtifacts: withDefault(array(artifact), () => []),
-    outputArtifacts: withDefault(array(artifact), () => []),
+    actionConfiguration: looseObject({ configuration: optional(stringRecord, () => ({})) }),
+    inputArtifacts: optional(array(artifact), () => []),
+    outputArtifacts: optional(array(artifact), () => []),
     artifactCredentials: optional(
       looseObject({
         accessKeyId: string(),

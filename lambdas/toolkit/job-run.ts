@@ -385,7 +385,7 @@ export class JobRun<TParams = string | undefined, TState = unknown> {
         return { ...outcome, alreadyClosed: true };
       }
       throw new JobReportError(
-        `${command.constructor.name === 'PutJobFailureResultCommand' ? 'PutJobFailureResult' : 'PutJobSuccessResult'} failed: ${(err as Error).name}: ${this.redactor.redactText((err as Error).message ?? '')}`,
+        `${kind === 'failed' ? 'PutJobFailureResult' : 'PutJobSuccessResult'} failed: ${(err as Error).name}: ${this.redactor.redactText((err as Error).message ?? '')}`,
         err,
       );
     }

@@ -53,6 +53,12 @@ export async function probeUrl(spec: ProbeSpec): Promise<ProbeResult> {
   const timeout = AbortSignal.timeout(Math.max(1, spec.timeoutMs));
   const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
   const latency = () => Math.round(performance.now() - started);
+  const fail = (problem: string, status?: number): ProbeResult => ({
+    ok: false,
+    status,
+    latencyMs: latency(),
+    problem,
+  });
   // User info in the URL is sent as basic auth, never as part of the request target.
   const target = new URL(spec.url);
   const headers: OutgoingHttpHeaders = { 'user-agent': 'codepipeline-kit-http-check', accept: '*/*' };
@@ -70,23 +76,16 @@ export async function probeUrl(spec: ProbeSpec): Promise<ProbeResult> {
     const status = response.statusCode ?? 0;
     if (status !== spec.expectStatus) {
       response.destroy();
-      return {
-        ok: false,
-        status,
-        latencyMs: latency(),
-        problem: `expected HTTP ${spec.expectStatus}, got ${status}`,
-      };
+      return fail(`expected HTTP ${spec.expectStatus}, got ${status}`, status);
     }
     if (spec.bodyContains !== undefined) {
       const body = await readText(response, MAX_BODY_BYTES);
       if (!body.includes(spec.bodyContains)) {
         const start = body.slice(0, 200).replace(/\s+/g, ' ');
-        return {
-          ok: false,
+        return fail(
+          `expected the body to contain ${JSON.stringify(spec.bodyContains)}; it did not (HTTP ${status}, ${body.length} chars, starting ${JSON.stringify(start)})`,
           status,
-          latencyMs: latency(),
-          problem: `expected the body to contain ${JSON.stringify(spec.bodyContains)}; it did not (HTTP ${status}, ${body.length} chars, starting ${JSON.stringify(start)})`,
-        };
+        );
       }
     } else {
       response.destroy();
@@ -94,15 +93,9 @@ export async function probeUrl(spec: ProbeSpec): Promise<ProbeResult> {
     return { ok: true, status, latencyMs: latency() };
   } catch (err) {
     if (timeout.aborted) {
-      return {
-        ok: false,
-        latencyMs: latency(),
-        problem: `expected HTTP ${spec.expectStatus}, got no response within ${spec.timeoutMs} ms`,
-      };
+      return fail(`expected HTTP ${spec.expectStatus}, got no response within ${spec.timeoutMs} ms`);
     }
-    if (spec.signal?.aborted) {
-      return { ok: false, latencyMs: latency(), problem: 'the check was cut short by the function timeout' };
-    }
+    if (spec.signal?.aborted) return fail('the check was cut short by the function timeout');
     const e = err as { code?: unknown; message?: string };
     // Messages may quote the URL (with its query): show it the way summaries do.
     const detail = String(typeof e.code === 'string' ? e.code : e.message)
@@ -110,11 +103,7 @@ export async function probeUrl(spec: ProbeSpec): Promise<ProbeResult> {
       .join(displayUrl(spec.url))
       .split(target.toString())
       .join(displayUrl(spec.url));
-    return {
-      ok: false,
-      latencyMs: latency(),
-      problem: `expected HTTP ${spec.expectStatus}, the request failed: ${detail}`,
-    };
+    return fail(`expected HTTP ${spec.expectStatus}, the request failed: ${detail}`);
   }
 }
 
@@ -137,9 +126,8 @@ async function getFollowing(
     response.destroy();
     if (redirects >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
     const next = URL.canParse(location, current.href) ? new URL(location, current) : undefined;
-    if (!next) throw new Error('redirected to an invalid location');
-    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-      throw new Error(`redirected to a ${next.protocol} location (only http and https are followed)`);
+    if (!next || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
+      throw new Error('redirected to a location that is not an http(s) URL');
     }
     if (next.origin !== current.origin) {
       const { authorization: _dropped, ...rest } = headers;

@@ -127,7 +127,7 @@ describe('Function: probeUrl', () => {
     expect(loop.problem).toBe('expected HTTP 200, the request failed: more than 20 redirects');
     expect(main.seen.filter((r) => r.path === '/loop')).toHaveLength(21);
     expect(ftp.problem).toBe(
-      'expected HTTP 200, the request failed: redirected to a ftp: location (only http and https are followed)',
+      'expected HTTP 200, the request failed: redirected to a location that is not an http(s) URL',
     );
   });
 
