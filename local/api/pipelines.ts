@@ -27,6 +27,7 @@ import {
   listPipelineSummaries,
   pipelineExists,
 } from '../store/pipeline-repo.js';
+import { transactionOf } from '../store/statements.js';
 import { listTags, putTags, removeAllTags } from '../store/tag-repo.js';
 import { notifyPipelineLifecycle, type ApiContext, type OperationTable } from './operation.js';
 
@@ -97,7 +98,16 @@ export function getPipeline(input: GetPipelineInput, ctx: ApiContext): GetPipeli
       );
     throw notFound(ctx, input.name!);
   }
-  return { pipeline: maskSecrets(stored.declaration, lookup(ctx)), metadata: { ...stored.metadata } };
+  // The action type of each action (secret masking) in one read transaction: one WAL read lock instead of
+  // one per query. The pipeline is read before it: its read cache is only filled outside transactions.
+  return {
+    pipeline: transactionOf(ctx.db, masked)(stored.declaration, ctx),
+    metadata: { ...stored.metadata },
+  };
+}
+
+function masked(declaration: PipelineDeclaration, ctx: ApiContext): PipelineDeclaration {
+  return maskSecrets(declaration, lookup(ctx));
 }
 
 /** UpdatePipeline: the declaration's version must be the current one; stores version + 1. */

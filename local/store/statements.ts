@@ -73,3 +73,22 @@ function freezeDeep<T>(value: T): T {
   }
   return value;
 }
+
+type AnyFunction = (...args: any[]) => unknown;
+const transactions = new WeakMap<Db, Map<AnyFunction, AnyFunction>>();
+
+/**
+ * `fn` wrapped in a (deferred) transaction of `db`, built once per handle and function: `db.transaction()`
+ * builds four wrapper functions on every call, which showed in the profile of per-request read transactions.
+ * `fn` must be a long-lived function (module level), not a closure made per call.
+ * @example
+ * const readState = (name: string) => stmt(db, 'SELECT ...').all(name);
+ * transactionOf(db, readState)('my-pipeline');
+ */
+export function transactionOf<F extends AnyFunction>(db: Db, fn: F): F {
+  let byFn = transactions.get(db);
+  if (!byFn) transactions.set(db, (byFn = new Map()));
+  let wrapped = byFn.get(fn);
+  if (!wrapped) byFn.set(fn, (wrapped = db.transaction(fn) as AnyFunction));
+  return wrapped as F;
+}
