@@ -1,10 +1,10 @@
 import type { ActionDeclaration, PipelineDeclaration } from '@aws-sdk/client-codepipeline';
+import type { ExecutionEngineOptions, StartExecutionRequest } from './engine-options.js';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serviceError } from '../errors.js';
 import type { LocalFunction } from '../functions-file.js';
-import type { Db } from '../store/database.js';
 import {
   findExecutionByToken,
   getExecution,
@@ -12,7 +12,6 @@ import {
   listActiveExecutions,
   updateExecution,
   type ExecutionRow,
-  type RequestedRevision,
 } from '../store/execution-repo.js';
 import { checkRequestedRevisions } from './requested-revisions.js';
 import {
@@ -26,72 +25,22 @@ import { systemClock, type Clock } from './clock.js';
 import { RecheckTimers } from './recheck-timers.js';
 import { overrideStageCondition } from './condition-gates.js';
 import type { ConditionKind } from '../store/condition-run-repo.js';
-import { EventBus, type LocalRule } from './events.js';
+import { EventBus } from './events.js';
 import { JobCredentialsAuthorizer } from './job-credentials.js';
 import { LambdaRuntime } from './lambda-runtime.js';
 import { LambdaInvokeRunner } from './action-runners/lambda-invoke.js';
 import type { ActionOutcome, ActionRunner, RunnerContext } from './action-runners/runner.js';
 import { S3SourceRunner } from './action-runners/s3-source.js';
-import { LocalFolderSourceRunner, type SourceDirMapping } from './action-runners/local-folder-source.js';
+import { LocalFolderSourceRunner } from './action-runners/local-folder-source.js';
 import { CustomJobRunner } from './action-runners/custom-job.js';
-import { ManualApprovalRunner, type ApprovalNotification } from './action-runners/manual-approval.js';
-import { snsLambdaEvent, subscribedTo, type LocalSubscription } from './subscriptions.js';
-import {
-  NotEmulatedRunner,
-  SimulatedRunner,
-  WaitingRunner,
-  type SimulatedOutcome,
-} from './action-runners/simulated.js';
-import type { EngineArtifactStore, PipelineLoader } from './ports.js';
+import { ManualApprovalRunner } from './action-runners/manual-approval.js';
+import { FunctionDelivery } from './function-delivery.js';
+import { NotEmulatedRunner, SimulatedRunner, WaitingRunner } from './action-runners/simulated.js';
 import { resolvePipelineVariables } from './pipeline-variables.js';
 import { actionEvent, advanceExecution, pipelineEvent, type Effect } from './stage-run.js';
 import { retryStage, rollbackStage, stopExecution } from './execution-control.js';
 
-/** Options of {@link ExecutionEngine}. */
-export interface ExecutionEngineOptions {
-  readonly db: Db;
-  readonly region: string;
-  readonly accountId: string;
-  /** Where events.jsonl and logs/<function>.log go; omit for an in-memory engine (tests). */
-  readonly dataDir?: string;
-  /** The URL functions reach the engine at (AWS_ENDPOINT_URL). */
-  readonly endpoint: () => string;
-  readonly functions?: readonly LocalFunction[] | (() => readonly LocalFunction[]);
-  readonly artifacts: EngineArtifactStore;
-  readonly loadPipeline: PipelineLoader;
-  readonly clock?: Clock;
-  /** Reply timer of Lambda jobs. @default 1200000 (20 minutes, as on AWS) */
-  readonly jobReplyTimeoutMs?: number;
-  /** Delays before the two retries of a failed asynchronous Lambda invocation. @default [1000, 2000] */
-  readonly lambdaRetryDelaysMs?: readonly number[];
-  /** Idle Lambda workers are stopped after this long. @default 300000 */
-  readonly lambdaIdleMs?: number;
-  /** Providers that cannot run locally and what to do instead (`--simulate`). */
-  readonly simulate?: Readonly<Record<string, SimulatedOutcome>>;
-  /** Source providers (or actions) read from local folders (`--source-dir`). */
-  readonly sourceDirs?: readonly SourceDirMapping[];
-  /** Start an execution when a pipeline is created, as AWS does (`--no-start-on-create` turns it off). @default true */
-  readonly startOnCreate?: boolean;
-  /** Local EventBridge rules (`--rules`). */
-  readonly rules?: readonly LocalRule[];
-  /** Timeout of custom-action and third-party jobs. @default 3600000 (1 h, AWS) */
-  readonly customJobTimeoutMs?: number;
-  /** A custom job handed out but not acknowledged this long is handed out again. @default 60000 */
-  readonly customJobAckTimeoutMs?: number;
-  /** Local SNS subscriptions: functions receiving approval messages published to a topic. */
-  readonly subscriptions?: readonly LocalSubscription[];
-}
-
-/** Input of {@link ExecutionEngine.startExecution}. */
-export interface StartExecutionRequest {
-  readonly pipelineName: string;
-  readonly variables?: readonly { name: string; value: string }[];
-  readonly clientRequestToken?: string;
-  readonly triggerType?: string;
-  readonly triggerDetail?: string;
-  /** Source revisions to use instead of the newest (StartPipelineExecution `sourceRevisions`). */
-  readonly sourceRevisions?: readonly RequestedRevision[];
-}
+export type { ExecutionEngineOptions, StartExecutionRequest } from './engine-options.js';
 
 /**
  * The local execution engine: runs pipeline executions with CodePipeline's semantics (stages in order, runOrder
@@ -116,6 +65,7 @@ export class ExecutionEngine {
   private readonly runnerContext: RunnerContext;
   private readonly runners = new Map<string, ActionRunner>();
   private readonly folderSource: LocalFolderSourceRunner;
+  private readonly delivery: FunctionDelivery;
   private closed = false;
   private readonly rechecks: RecheckTimers;
 
@@ -130,13 +80,21 @@ export class ExecutionEngine {
       endpoint: options.endpoint,
       idleMs: options.lambdaIdleMs,
     });
+    this.delivery = new FunctionDelivery({
+      runtime: this.runtime,
+      functions: () => this.functions(),
+      subscriptions: options.subscriptions,
+      retryDelaysMs: options.lambdaRetryDelaysMs,
+      now: () => this.clock.now(),
+      closed: () => this.closed,
+    });
     this.events = new EventBus({
       file: dataDir ? join(dataDir, 'events.jsonl') : undefined,
       region: options.region,
       accountId: options.accountId,
       rules: options.rules,
       now: () => this.clock.now(),
-      deliver: (name, event) => this.deliverEvent(name, event),
+      deliver: (name, event) => this.delivery.deliverEvent(name, event),
     });
     this.authorizer = new JobCredentialsAuthorizer(options.db, () => this.clock.now());
     this.runnerContext = {
@@ -163,7 +121,7 @@ export class ExecutionEngine {
     this.folderSource = new LocalFolderSourceRunner(this.runnerContext, options.sourceDirs ?? []);
     this.approvals = new ManualApprovalRunner(this.runnerContext, {
       loadPipeline: options.loadPipeline,
-      publish: (n) => this.publishToTopic(n),
+      publish: (n) => this.delivery.publishToTopic(n),
     });
   }
 
@@ -431,27 +389,6 @@ export class ExecutionEngine {
     return this.pipelineOf(run)
       ?.stages?.find((s) => s.name === run.stageName)
       ?.actions?.find((a) => a.name === run.actionName);
-  }
-
-  /** Delivers an SNS message to every function subscribed to its topic (asynchronously, with Lambda's retries). */
-  private publishToTopic(notification: ApprovalNotification): void {
-    for (const sub of this.options.subscriptions ?? []) {
-      if (!subscribedTo(sub, notification.topicArn)) continue;
-      const fn = this.functions().find((f) => f.name === sub.function);
-      if (!fn || this.closed) continue;
-      const event = snsLambdaEvent({ ...notification, now: this.clock.now() });
-      void this.runtime
-        .invokeAsync(fn, event, { retryDelaysMs: this.options.lambdaRetryDelaysMs ?? [1000, 2000] })
-        .catch(() => undefined);
-    }
-  }
-
-  private deliverEvent(functionName: string, event: unknown): void {
-    const fn = this.functions().find((f) => f.name === functionName);
-    if (!fn || this.closed) return;
-    void this.runtime
-      .invokeAsync(fn, event, { retryDelaysMs: this.options.lambdaRetryDelaysMs ?? [1000, 2000] })
-      .catch(() => undefined);
   }
 }
 
