@@ -4,7 +4,7 @@ import {
   StartPipelineExecutionCommand,
   type CodePipelineClient,
 } from '@aws-sdk/client-codepipeline';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline, invoke, SOURCE_BUCKET, waitForExecution } from '../helpers/engine-e2e.js';
@@ -161,7 +161,13 @@ describe('cpkit run / state / invoke / logs (e2e against cpkit serve)', () => {
       const r = await client.send(new StartPipelineExecutionCommand({ name: 'cli-crash' }));
       acknowledged.push(r.pipelineExecutionId!);
     }
-    await new Promise((r) => setTimeout(r, 400));
+    // Kill while a slow job is mid-invocation (each takes 700 ms): as soon as the first one logged its start.
+    const log = join(dir, 'data', 'logs', 'slow-succeed.log');
+    const deadline = Date.now() + 30_000;
+    while (!(existsSync(log) && /job [0-9a-f-]{36}/.test(readFileSync(log, 'utf8')))) {
+      if (Date.now() > deadline) throw new Error('no slow-succeed invocation started within 30 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
     expect(await serve.stop('SIGKILL')).toBeNull();
     await startServe();
     const results = [];
