@@ -43,7 +43,7 @@ export interface ExecutionEngineOptions {
   readonly subscriptions?: readonly LocalSubscription[];
 }
 
-/** Input of {@link ExecutionEngine.startExecution}. */
+/** Input of ExecutionEngine.startExecution. */
 export interface StartExecutionRequest {
   readonly pipelineName: string;
   readonly variables?: readonly { name: string; value: string }[];
