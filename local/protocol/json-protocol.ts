@@ -1,8 +1,8 @@
 import { ServiceError } from '../errors.js';
 import { checkDeclaredError, serializeError } from './errors.js';
-import { outputSerializer } from './output-serializer.js';
 import { serviceModel } from './service-model.js';
 import { validateInput } from './validate.js';
+import { attachedWireJson, toWireJson } from './wire-body.js';
 
 export { serializeOutput } from './output-serializer.js';
 
@@ -59,8 +59,10 @@ export async function handleJsonRequest(
     const op = serviceModel().operations[operation];
     const input = op.input ? validateInput(op.input.shape, body) : {};
     const output = await invoke(operation, input);
-    const payload = op.output ? outputSerializer(op.output.shape)(output ?? {}) : {};
-    return respond(200, JSON.stringify(payload ?? {}), requestId, operation);
+    const json = op.output
+      ? (attachedWireJson(output, op.output.shape) ?? toWireJson(op.output.shape, output))
+      : '{}';
+    return respond(200, json, requestId, operation);
   } catch (err) {
     if (err instanceof ServiceError && operation) checkDeclaredError(operation, err.type);
     const { status, body } = serializeError(err, requestId);
