@@ -5,40 +5,12 @@ import type { ArtifactStore } from '../s3/artifact-store.js';
 import type { Db } from '../store/database.js';
 import { deleteExecutionsOfPipeline, listActiveExecutions } from '../store/execution-repo.js';
 import { getPipeline } from '../store/pipeline-repo.js';
-import type { Clock } from './clock.js';
-import type { LocalRule } from './events.js';
 import type { JobResultHandler } from '../api/jobs.js';
 import { ExecutionEngine } from './execution-engine.js';
+import type { EngineSettings } from './engine-options.js';
 import { artifactBucketOf, type EngineArtifactStore } from './ports.js';
-import type { SimulatedOutcome } from './action-runners/simulated.js';
-import type { SourceDirMapping } from './action-runners/local-folder-source.js';
-import type { LocalSubscription } from './subscriptions.js';
 
-/** Engine settings of `startLocalCodePipeline({ engine: {...} })` and `cpkit serve`. */
-export interface EngineSettings {
-  /** Reply timer of Lambda jobs in ms (`--job-reply-timeout` seconds). @default 1200000 (AWS: 20 minutes) */
-  readonly jobReplyTimeoutMs?: number;
-  /** Delays before the 2 retries of a failed asynchronous Lambda invocation. @default [1000, 2000] */
-  readonly lambdaRetryDelaysMs?: readonly number[];
-  /** Idle Lambda worker processes are stopped after this long. @default 300000 */
-  readonly lambdaIdleMs?: number;
-  /** `--simulate Provider=succeed|fail` for providers that cannot run locally. @default {} */
-  readonly simulate?: Readonly<Record<string, SimulatedOutcome>>;
-  /** `--source-dir Provider[:ActionName]=DIR`: source actions read from local folders. @default [] */
-  readonly sourceDirs?: readonly SourceDirMapping[];
-  /** Start an execution when a pipeline is created, as AWS does. @default true */
-  readonly startOnCreate?: boolean;
-  /** Local EventBridge rules (`--rules FILE`). @default [] */
-  readonly rules?: readonly LocalRule[];
-  /** Timeout of custom-action and third-party jobs in ms. @default 3600000 (1 h, AWS) */
-  readonly customJobTimeoutMs?: number;
-  /** A custom job handed out but not acknowledged this long is handed out again. @default 60000 */
-  readonly customJobAckTimeoutMs?: number;
-  /** Local SNS subscriptions (see local/engine/subscriptions.ts). @default [] */
-  readonly subscriptions?: readonly LocalSubscription[];
-  /** Clock for tests. @default the system clock */
-  readonly clock?: Clock;
-}
+export type { EngineSettings };
 
 /** Adapts the S3 module's ArtifactStore to what the engine needs. */
 export function engineArtifacts(store: () => ArtifactStore | undefined): EngineArtifactStore {

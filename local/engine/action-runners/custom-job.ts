@@ -6,7 +6,7 @@ import type {
 import { randomBytes, randomUUID } from 'node:crypto';
 import { serviceError } from '../../errors.js';
 import { findActionType } from '../../store/action-type-repo.js';
-import { getActionRun, updateActionRun, type ActionRunRow } from '../../store/action-run-repo.js';
+import { getActionRun, type ActionRunRow } from '../../store/action-run-repo.js';
 import {
   getCustomJob,
   insertCustomJob,
@@ -19,7 +19,7 @@ import { getJob, insertJob, listJobsOfActionRun, updateJob, type JobRow } from '
 import type { TimerHandle } from '../clock.js';
 import { newJobCredentials } from '../job-credentials.js';
 import { encryptionKeyOf } from '../ports.js';
-import { MAX_OUTPUT_VARIABLES_BYTES } from './lambda-invoke.js';
+import { applyJobSuccess, checkOutputVariablesSize, invalidJobState } from './job-results.js';
 import type { ActionRunner, RunnerContext } from './runner.js';
 
 /** Timing of custom-action and third-party jobs. */
@@ -212,49 +212,11 @@ export class CustomJobRunner implements ActionRunner {
         'outputVariables cannot be set when continuationToken is set',
       );
     }
-    const size = input.outputVariables ? Buffer.byteLength(JSON.stringify(input.outputVariables)) : 0;
-    if (size > MAX_OUTPUT_VARIABLES_BYTES) {
-      throw serviceError(
-        'OutputVariablesSizeExceededException',
-        `The output variables of job ${jobId} take ${size} bytes; at most ${MAX_OUTPUT_VARIABLES_BYTES} are allowed`,
-      );
-    }
-    const details = input.executionDetails;
+    checkOutputVariablesSize(jobId, input.outputVariables);
     let next: JobRow | undefined;
     this.ctx.commit(() => {
       const run = this.acknowledgedRun(jobId);
-      const now = this.ctx.clock.now();
-      if (input.continuationToken !== undefined) {
-        updateJob(this.ctx.db, jobId, { status: 'Succeeded', result: { continued: true } }, now);
-        updateActionRun(
-          this.ctx.db,
-          run.id,
-          {
-            summary: details?.summary,
-            externalExecutionId: details?.externalExecutionId,
-            percentComplete: details?.percentComplete,
-          },
-          now,
-        );
-        next = this.createJob(run, input.continuationToken);
-        return;
-      }
-      const revision = input.currentRevision?.revision;
-      const ended = this.ctx.complete(
-        run.id,
-        {
-          status: 'Succeeded',
-          summary: details?.summary,
-          externalExecutionId: details?.externalExecutionId,
-          percentComplete: details?.percentComplete ?? 100,
-          outputVariables: input.outputVariables ?? {},
-          outputArtifactRevisions: revision
-            ? Object.fromEntries(run.outputArtifacts.map((a) => [a.name, revision]))
-            : undefined,
-        },
-        () => updateJob(this.ctx.db, jobId, { status: 'Succeeded', result: { succeeded: true } }, now),
-      );
-      if (!ended) throw invalidState(jobId);
+      next = applyJobSuccess(this.ctx, run, jobId, input, (r, token) => this.createJob(r, token));
     });
     this.clearTimer(jobId);
     if (next) this.armTimer(next.id, next.replyDeadline);
@@ -281,7 +243,7 @@ export class CustomJobRunner implements ActionRunner {
         },
         () => updateJob(this.ctx.db, jobId, { status: 'Failed', result: { failed: f.type } }, now),
       );
-      if (!ended) throw invalidState(jobId);
+      if (!ended) throw invalidJobState(jobId);
     });
     this.clearTimer(jobId);
     return true;
@@ -317,7 +279,7 @@ export class CustomJobRunner implements ActionRunner {
       );
     }
     if (job.status !== 'InProgress' || !run || run.status !== 'InProgress')
-      throw invalidState(jobId, job.status);
+      throw invalidJobState(jobId, job.status);
     return run;
   }
 
@@ -438,11 +400,4 @@ export class CustomJobRunner implements ActionRunner {
       );
     });
   }
-}
-
-function invalidState(jobId: string, status?: string): Error {
-  return serviceError(
-    'InvalidJobStateException',
-    `Job ${jobId} is not in progress${status ? ` (status ${status})` : ''}: a result was already reported, or its action ended`,
-  );
 }

@@ -2,11 +2,12 @@ import type { PutJobFailureResultInput, PutJobSuccessResultInput } from '@aws-sd
 import { randomUUID } from 'node:crypto';
 import { serviceError } from '../../errors.js';
 import { resolveFunctionName } from '../../functions-file.js';
-import { getActionRun, updateActionRun, type ActionRunRow } from '../../store/action-run-repo.js';
+import { getActionRun, type ActionRunRow } from '../../store/action-run-repo.js';
 import { getJob, insertJob, listJobsOfActionRun, updateJob, type JobRow } from '../../store/job-repo.js';
 import type { TimerHandle } from '../clock.js';
 import { newJobCredentials } from '../job-credentials.js';
 import { encryptionKeyOf } from '../ports.js';
+import { applyJobSuccess, checkOutputVariablesSize, invalidJobState } from './job-results.js';
 import type { ActionRunner, RunnerContext } from './runner.js';
 
 /** Timing of Lambda Invoke actions. */
@@ -18,9 +19,6 @@ export interface LambdaInvokeOptions {
   /** Delays before the two retries of an asynchronous invocation that failed. @default [1000, 2000] */
   readonly retryDelaysMs?: readonly number[];
 }
-
-/** Output variables of one action may total at most this many bytes (AWS quota). */
-export const MAX_OUTPUT_VARIABLES_BYTES = 122_880;
 
 /**
  * Runs `Invoke / AWS / Lambda` actions the way CodePipeline does: each job invokes the function
@@ -83,62 +81,12 @@ export class LambdaInvokeRunner implements ActionRunner {
         'outputVariables cannot be set when continuationToken is set',
       );
     }
-    if (input.outputVariables) {
-      const size = Buffer.byteLength(JSON.stringify(input.outputVariables));
-      if (size > MAX_OUTPUT_VARIABLES_BYTES) {
-        throw serviceError(
-          'OutputVariablesSizeExceededException',
-          `The output variables of job ${job.id} take ${size} bytes; at most ${MAX_OUTPUT_VARIABLES_BYTES} are allowed`,
-        );
-      }
-    }
-    const details = input.executionDetails;
+    checkOutputVariablesSize(job.id, input.outputVariables);
     let next: JobRow | undefined;
     this.ctx.commit(() => {
       const run = this.openRun(job.id);
       this.clearTimer(job.id);
-      if (input.continuationToken !== undefined) {
-        updateJob(
-          this.ctx.db,
-          job.id,
-          { status: 'Succeeded', result: { continued: true } },
-          this.ctx.clock.now(),
-        );
-        updateActionRun(
-          this.ctx.db,
-          run.id,
-          {
-            summary: details?.summary,
-            externalExecutionId: details?.externalExecutionId,
-            percentComplete: details?.percentComplete,
-          },
-          this.ctx.clock.now(),
-        );
-        next = this.createJob(run, input.continuationToken);
-        return;
-      }
-      const revision = input.currentRevision?.revision;
-      const ended = this.ctx.complete(
-        run.id,
-        {
-          status: 'Succeeded',
-          summary: details?.summary,
-          externalExecutionId: details?.externalExecutionId,
-          percentComplete: details?.percentComplete ?? 100,
-          outputVariables: input.outputVariables ?? {},
-          outputArtifactRevisions: revision
-            ? Object.fromEntries(run.outputArtifacts.map((a) => [a.name, revision]))
-            : undefined,
-        },
-        () =>
-          updateJob(
-            this.ctx.db,
-            job.id,
-            { status: 'Succeeded', result: { succeeded: true } },
-            this.ctx.clock.now(),
-          ),
-      );
-      if (!ended) throw invalidState(job.id);
+      next = applyJobSuccess(this.ctx, run, job.id, input, (r, token) => this.createJob(r, token));
     });
     if (next) this.dispatch(next.id);
   }
@@ -166,7 +114,7 @@ export class LambdaInvokeRunner implements ActionRunner {
             this.ctx.clock.now(),
           ),
       );
-      if (!ended) throw invalidState(job.id);
+      if (!ended) throw invalidJobState(job.id);
     });
   }
 
@@ -176,7 +124,7 @@ export class LambdaInvokeRunner implements ActionRunner {
     if (!job) throw serviceError('JobNotFoundException', `Job ${jobId} was not found`);
     const run = getActionRun(this.ctx.db, job.actionRunId);
     if ((job.status !== 'InProgress' && job.status !== 'Created') || !run || run.status !== 'InProgress') {
-      throw invalidState(jobId, job.status);
+      throw invalidJobState(jobId, job.status);
     }
     return run;
   }
@@ -330,11 +278,4 @@ export class LambdaInvokeRunner implements ActionRunner {
     if (key) data.encryptionKey = key;
     return { 'CodePipeline.job': { id: job.id, accountId: this.ctx.accountId, data } };
   }
-}
-
-function invalidState(jobId: string, status?: string): Error {
-  return serviceError(
-    'InvalidJobStateException',
-    `Job ${jobId} is not in progress${status ? ` (status ${status})` : ''}: a result was already reported, or its action ended`,
-  );
 }
