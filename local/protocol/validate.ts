@@ -98,7 +98,8 @@ function deserialize(shapeName: string, value: unknown): unknown {
       if (!isPlainObject(value)) throw serializationError('Expected null or structure');
       const out: Record<string, unknown> = {};
       for (const [name, raw] of Object.entries(value)) {
-        const ref = shape.members?.[name];
+        // Own members only: a body member named `valueOf` or `constructor` must not find Object.prototype's.
+        const ref = shape.members && Object.hasOwn(shape.members, name) ? shape.members[name] : undefined;
         if (!ref || raw === null || raw === undefined) continue; // unknown members ignored, null is absent
         out[name] = deserialize(ref.shape, raw);
       }
@@ -116,8 +117,11 @@ function deserialize(shapeName: string, value: unknown): unknown {
       if (Array.isArray(value)) throw serializationError('Start of list found where not expected');
       if (!isPlainObject(value)) throw serializationError('Expected map or null');
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value))
-        out[k] = v === null ? null : deserialize(shape.value!.shape, v);
+      for (const [k, v] of Object.entries(value)) {
+        // defineProperty: a map key `__proto__` is data, not the prototype.
+        const item = v === null ? null : deserialize(shape.value!.shape, v);
+        Object.defineProperty(out, k, { value: item, enumerable: true, writable: true, configurable: true });
+      }
       return out;
     }
     case 'string':

@@ -28,6 +28,20 @@ const pipeline = {
 };
 
 describe('Function: validateInput', () => {
+  it('ignores members named after Object.prototype properties and keeps a __proto__ map key as data', () => {
+    // Found by the protocol fuzz: {"valueOf": []} used to reach Object.prototype.valueOf and answer 500.
+    for (const name of ['valueOf', 'toString', 'constructor', 'hasOwnProperty']) {
+      expect(validateInput('GetPipelineInput', JSON.parse(`{"name": "demo", "${name}": []}`))).toEqual({
+        name: 'demo',
+      });
+    }
+    const input = validateInput(
+      'PutJobSuccessResultInput',
+      JSON.parse('{"jobId": "0b6f3c2e-1111-2222-3333-444455556666", "outputVariables": {"__proto__": "v"}}'),
+    ) as { outputVariables: Record<string, string> };
+    expect(JSON.stringify(input.outputVariables)).toBe('{"__proto__":"v"}');
+  });
+
   it('accepts a valid input and drops JSON nulls and unknown members', () => {
     // Act
     const input = validateInput('GetPipelineInput', { name: 'demo', version: null, extra: 1 });
