@@ -18,8 +18,12 @@ import {
 import { getJob, insertJob, listJobsOfActionRun, updateJob, type JobRow } from '../../store/job-repo.js';
 import type { TimerHandle } from '../clock.js';
 import { newJobCredentials } from '../job-credentials.js';
-import { encryptionKeyOf } from '../ports.js';
-import { applyJobSuccess, checkOutputVariablesSize, invalidJobState } from './job-results.js';
+import {
+  applyJobSuccess,
+  checkOutputVariablesSize,
+  invalidJobState,
+  jobArtifactData,
+} from './job-results.js';
 import type { ActionRunner, RunnerContext } from './runner.js';
 
 /** Timing of custom-action and third-party jobs. */
@@ -322,13 +326,8 @@ export class CustomJobRunner implements ActionRunner {
   private jobData(jobId: string, kind: CustomJobKind): Record<string, unknown> {
     const job = getJob(this.ctx.db, jobId)!;
     const run = getActionRun(this.ctx.db, job.actionRunId)!;
-    const pipeline = this.ctx.pipelineOf(run);
-    const location = (a: { bucket: string; key: string }) => ({
-      type: 'S3',
-      s3Location: { bucketName: a.bucket, objectKey: a.key },
-    });
     const region = run.region ?? this.ctx.region;
-    const data: Record<string, unknown> = {
+    return {
       actionTypeId: {
         category: run.category,
         owner: run.owner,
@@ -348,26 +347,8 @@ export class CustomJobRunner implements ActionRunner {
             }
           : {}),
       },
-      inputArtifacts: run.inputArtifacts.map((a) => ({
-        name: a.name,
-        revision: a.revision ?? null,
-        location: location(a),
-      })),
-      outputArtifacts: run.outputArtifacts.map((a) => ({
-        name: a.name,
-        revision: null,
-        location: location(a),
-      })),
-      artifactCredentials: {
-        accessKeyId: job.accessKeyId,
-        secretAccessKey: job.secretAccessKey,
-        sessionToken: job.sessionToken,
-      },
+      ...jobArtifactData(this.ctx, run, job, { withExpiration: false }),
     };
-    if (job.continuationToken !== null) data.continuationToken = job.continuationToken;
-    const key = pipeline ? encryptionKeyOf(pipeline, region) : undefined;
-    if (key) data.encryptionKey = key;
-    return data;
   }
 
   private armTimer(jobId: string, deadline: number | null): void {

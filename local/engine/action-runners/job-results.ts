@@ -2,6 +2,7 @@ import type { PutJobSuccessResultInput } from '@aws-sdk/client-codepipeline';
 import { serviceError } from '../../errors.js';
 import { updateActionRun, type ActionRunRow } from '../../store/action-run-repo.js';
 import { updateJob, type JobRow } from '../../store/job-repo.js';
+import { encryptionKeyOf } from '../ports.js';
 import type { RunnerContext } from './runner.js';
 
 /** Most an action may publish as output variables (keys and values, JSON). */
@@ -75,4 +76,44 @@ export function applyJobSuccess(
   );
   if (!ended) throw invalidJobState(jobId);
   return undefined;
+}
+
+/**
+ * The part of a job's data that Lambda events, PollForJobs and GetJobDetails share: input and output artifacts
+ * with their S3 locations, the job's artifact credentials, its continuation token and the pipeline's encryption
+ * key. Lambda events also carry `expirationTime` in the credentials (`withExpiration`).
+ */
+export function jobArtifactData(
+  ctx: RunnerContext,
+  run: ActionRunRow,
+  job: JobRow,
+  options: { withExpiration: boolean },
+): Record<string, unknown> {
+  const pipeline = ctx.pipelineOf(run);
+  const location = (a: { bucket: string; key: string }) => ({
+    type: 'S3',
+    s3Location: { bucketName: a.bucket, objectKey: a.key },
+  });
+  const data: Record<string, unknown> = {
+    inputArtifacts: run.inputArtifacts.map((a) => ({
+      name: a.name,
+      revision: a.revision ?? null,
+      location: location(a),
+    })),
+    outputArtifacts: run.outputArtifacts.map((a) => ({
+      name: a.name,
+      revision: null,
+      location: location(a),
+    })),
+    artifactCredentials: {
+      accessKeyId: job.accessKeyId,
+      secretAccessKey: job.secretAccessKey,
+      sessionToken: job.sessionToken,
+      ...(options.withExpiration ? { expirationTime: job.credentialsExpireAt } : {}),
+    },
+  };
+  if (job.continuationToken !== null) data.continuationToken = job.continuationToken;
+  const key = pipeline ? encryptionKeyOf(pipeline, run.region ?? ctx.region) : undefined;
+  if (key) data.encryptionKey = key;
+  return data;
 }

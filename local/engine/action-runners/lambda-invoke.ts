@@ -6,8 +6,12 @@ import { getActionRun, type ActionRunRow } from '../../store/action-run-repo.js'
 import { getJob, insertJob, listJobsOfActionRun, updateJob, type JobRow } from '../../store/job-repo.js';
 import type { TimerHandle } from '../clock.js';
 import { newJobCredentials } from '../job-credentials.js';
-import { encryptionKeyOf } from '../ports.js';
-import { applyJobSuccess, checkOutputVariablesSize, invalidJobState } from './job-results.js';
+import {
+  applyJobSuccess,
+  checkOutputVariablesSize,
+  invalidJobState,
+  jobArtifactData,
+} from './job-results.js';
 import type { ActionRunner, RunnerContext } from './runner.js';
 
 /** Timing of Lambda Invoke actions. */
@@ -249,33 +253,10 @@ export class LambdaInvokeRunner implements ActionRunner {
 
   /** The `CodePipeline.job` event of a job (field-notes section 1). */
   private eventFor(run: ActionRunRow, job: JobRow): Record<string, unknown> {
-    const pipeline = this.ctx.pipelineOf(run);
-    const location = (a: { bucket: string; key: string }) => ({
-      type: 'S3',
-      s3Location: { bucketName: a.bucket, objectKey: a.key },
-    });
     const data: Record<string, unknown> = {
       actionConfiguration: { configuration: run.resolvedConfiguration ?? {} },
-      inputArtifacts: run.inputArtifacts.map((a) => ({
-        name: a.name,
-        revision: a.revision ?? null,
-        location: location(a),
-      })),
-      outputArtifacts: run.outputArtifacts.map((a) => ({
-        name: a.name,
-        revision: null,
-        location: location(a),
-      })),
-      artifactCredentials: {
-        accessKeyId: job.accessKeyId,
-        secretAccessKey: job.secretAccessKey,
-        sessionToken: job.sessionToken,
-        expirationTime: job.credentialsExpireAt,
-      },
+      ...jobArtifactData(this.ctx, run, job, { withExpiration: true }),
     };
-    if (job.continuationToken !== null) data.continuationToken = job.continuationToken;
-    const key = pipeline ? encryptionKeyOf(pipeline, run.region ?? this.ctx.region) : undefined;
-    if (key) data.encryptionKey = key;
     return { 'CodePipeline.job': { id: job.id, accountId: this.ctx.accountId, data } };
   }
 }
